@@ -1,0 +1,290 @@
+/**
+ * The one contract between the engine and every face of it (Electron IPC through the preload, the
+ * headless remote-control WebSocket, tests). Types and channel lists only: no imports, no logic
+ * beyond the channel lists, so preload and renderer can bundle it.
+ */
+
+/** One track as TuneCamp's manifest stores it (PROTOCOL.md section 3). */
+export interface ManifestTrack {
+  id: string;
+  title: string;
+  artist?: string;
+  album?: string;
+  /** Seconds. */
+  duration?: number;
+  fileSizeBytes: number;
+  mimeType: string;
+  allowDownload: boolean;
+}
+
+/** Per-folder or per-track download choice; `inherit` defers to the level above. */
+export type DownloadPolicy = 'inherit' | 'allow' | 'deny';
+
+/** A track as the window shows it: the manifest fields plus where it lives and how it got its flag. */
+export interface TrackInfo extends ManifestTrack {
+  /** The shared root this file belongs to. */
+  folder: string;
+  /** Path relative to `folder`, with `/` separators. */
+  relPath: string;
+  /** Short format label: mp3, flac, ogg, opus, wav, aiff, m4a, aac, wma, ape, wv, mpc, dsf, mka, webm, mp2. */
+  format: string;
+  /** The track's own override, if any. */
+  override: DownloadPolicy;
+  /** Completed plays and downloads served since the app started counting (all time). */
+  plays: number;
+  downloads: number;
+}
+
+/** A file that was not published, and why (shown to the user as is). */
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
+export type FolderState = 'scanning' | 'watching' | 'polling' | 'offline' | 'error';
+
+/** User-chosen options of one shared folder (persisted in settings). */
+export interface FolderOptions {
+  path: string;
+  download: DownloadPolicy;
+  /** gitignore-style patterns, relative to the folder, on top of the default junk list. */
+  exclude: string[];
+}
+
+/** Live state of one shared folder. */
+export interface FolderStatus extends FolderOptions {
+  state: FolderState;
+  tracks: number;
+  bytes: number;
+  /** Epoch ms of the last completed scan. */
+  lastScanAt?: number;
+  /** Present while scanning. */
+  progress?: { found: number; parsed: number; skipped: number };
+  skipped: SkippedFile[];
+  /** Why the folder is offline, in error, or polling instead of watching. */
+  reason?: string;
+}
+
+/** Why sharing is not happening, as a machine-readable cause (the UI maps each to a next step). */
+export type ProblemCode =
+  | 'not-configured'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'sharing-disabled'
+  | 'unreachable'
+  | 'not-tunecamp'
+  | 'server-error'
+  | 'silent-server'
+  | 'conflict'
+  | 'folder-offline'
+  | 'watch-limit'
+  | 'no-folders';
+
+export type ConnectionState =
+  | 'not-configured'
+  | 'connecting'
+  | 'connected'
+  | 'waiting'
+  | 'paused'
+  | 'stopped';
+
+/** The tunnel's state. `waiting` means a retry is scheduled at `nextRetryAt`; `stopped` needs the user. */
+export interface ConnectionStatus {
+  state: ConnectionState;
+  /** Normalised server address (no token, ever). */
+  server?: string;
+  username?: string;
+  sessionId?: string;
+  /** Epoch ms when this state began. */
+  since: number;
+  /** The last problem, if the connection is not healthy. */
+  problem?: { code: ProblemCode; message: string; status?: number };
+  nextRetryAt?: number;
+  /** Tracks in the last manifest sent on this session. */
+  publishedTracks: number;
+}
+
+export type TransferKind = 'stream' | 'download';
+export type TransferState = 'queued' | 'active' | 'done' | 'cancelled' | 'failed';
+
+export interface TransferInfo {
+  requestId: string;
+  trackId: string;
+  title: string;
+  kind: TransferKind;
+  state: TransferState;
+  bytesSent: number;
+  totalBytes: number;
+  /** Bytes per second over the last few seconds. */
+  rate: number;
+  startedAt: number;
+  endedAt?: number;
+  error?: string;
+}
+
+export interface TransferTotals {
+  /** Bytes served since local midnight. */
+  bytesToday: number;
+  bytesAllTime: number;
+  streamsToday: number;
+  downloadsToday: number;
+  /** Rolling upload rate, bytes per second. */
+  rate: number;
+  active: number;
+  queued: number;
+}
+
+/** One entry of the activity log (connected, folder offline, 3 files skipped…). */
+export interface ActivityEvent {
+  at: number;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+/** Settings the user controls. The token is never part of this object. */
+export interface Settings {
+  schemaVersion: number;
+  server: string;
+  username: string;
+  /** Global download default; also the tunnel's `allowDownloads` session flag. */
+  allowDownloads: boolean;
+  folders: FolderOptions[];
+  /** Per-track overrides, by track id. */
+  trackOverrides: Record<string, 'allow' | 'deny'>;
+  maxConcurrentTransfers: number;
+  /** Upload cap in bytes per second; 0 means unlimited. */
+  uploadRateLimit: number;
+  paused: boolean;
+  autostart: boolean;
+  notifications: boolean;
+  /** Default exclusion patterns for new folders. */
+  defaultExclude: string[];
+  /** Safety rescan interval in hours (randomised ±10 %). */
+  rescanIntervalHours: number;
+  /** Rescan interval in seconds for folders that cannot be watched. */
+  pollIntervalSeconds: number;
+}
+
+/** Everything the window needs to draw itself at once. */
+export interface Snapshot {
+  version: string;
+  connection: ConnectionStatus;
+  folders: FolderStatus[];
+  trackCount: number;
+  transfers: TransferInfo[];
+  totals: TransferTotals;
+  settings: Settings;
+  hasToken: boolean;
+  activity: ActivityEvent[];
+  /** Where this engine runs: the desktop app or a headless daemon driven remotely. */
+  host: 'desktop' | 'headless';
+  /** Whether secrets are encrypted at rest (Electron safeStorage); false means plain file. */
+  secretsEncrypted: boolean;
+}
+
+/** A coalesced change of the library (PROTOCOL has no delta; the engine republishes in full). */
+export interface ManifestDelta {
+  added: TrackInfo[];
+  changed: TrackInfo[];
+  removed: string[];
+  moved: { id: string; from: string; to: string }[];
+}
+
+/** Answer of a connection test or login. */
+export interface ConnectResult {
+  ok: boolean;
+  problem?: { code: ProblemCode; message: string; status?: number };
+}
+
+/** Commands: name → [arguments tuple, result]. Every face implements exactly these. */
+export interface Commands {
+  getSnapshot: [[], Snapshot];
+  listTracks: [[], TrackInfo[]];
+  /** Save server + token and (re)connect. */
+  connect: [[{ server: string; token: string }], ConnectResult];
+  /** Exchange username/password for a token via POST /api/auth/login, then connect. */
+  login: [[{ server: string; username: string; password: string }], ConnectResult];
+  signOut: [[], void];
+  addFolders: [[string[]], FolderStatus[]];
+  removeFolder: [[string], void];
+  rescan: [[string | null], void];
+  setFolderOptions: [[string, { download?: DownloadPolicy; exclude?: string[] }], FolderStatus];
+  setTrackDownload: [[string[], DownloadPolicy], void];
+  setGlobalDownloads: [[boolean], void];
+  setPaused: [[boolean], void];
+  updateSettings: [
+    [
+      Partial<
+        Pick<
+          Settings,
+          | 'maxConcurrentTransfers'
+          | 'uploadRateLimit'
+          | 'autostart'
+          | 'notifications'
+          | 'defaultExclude'
+          | 'rescanIntervalHours'
+          | 'pollIntervalSeconds'
+        >
+      >,
+    ],
+    Settings,
+  ];
+  /** Desktop only: native folder picker. Headless answers []. */
+  pickFolders: [[], string[]];
+  /** Desktop only: open the logs folder. Headless answers the path. */
+  openLogs: [[], string];
+}
+
+export type CommandName = keyof Commands;
+export type CommandArgs<K extends CommandName> = Commands[K][0];
+export type CommandResult<K extends CommandName> = Commands[K][1];
+
+/** Events pushed from the engine to every face. */
+export interface Events {
+  connection: ConnectionStatus;
+  folders: FolderStatus[];
+  tracks: ManifestDelta;
+  transfers: { transfers: TransferInfo[]; totals: TransferTotals };
+  activity: ActivityEvent;
+  settings: Settings;
+}
+
+export type EventName = keyof Events;
+
+/** The channel lists; the preload and the remote server allow exactly these. */
+export const COMMAND_NAMES = [
+  'getSnapshot',
+  'listTracks',
+  'connect',
+  'login',
+  'signOut',
+  'addFolders',
+  'removeFolder',
+  'rescan',
+  'setFolderOptions',
+  'setTrackDownload',
+  'setGlobalDownloads',
+  'setPaused',
+  'updateSettings',
+  'pickFolders',
+  'openLogs',
+] as const satisfies readonly CommandName[];
+
+export const EVENT_NAMES = [
+  'connection',
+  'folders',
+  'tracks',
+  'transfers',
+  'activity',
+  'settings',
+] as const satisfies readonly EventName[];
+
+/** What the renderer receives (from the preload or the WebSocket client): the same on both transports. */
+export interface Api {
+  invoke<K extends CommandName>(name: K, ...args: CommandArgs<K>): Promise<CommandResult<K>>;
+  on<E extends EventName>(name: E, listener: (payload: Events[E]) => void): () => void;
+}
+
+/** IPC channel names used by the preload and the main process. */
+export const IPC_INVOKE = 'tunecamp:invoke';
+export const IPC_EVENT = 'tunecamp:event';
