@@ -1,0 +1,79 @@
+import { stat, access, constants } from 'node:fs/promises';
+import path from 'node:path';
+import type { Settings } from '../../shared/contract';
+import { ConfSettingsStore, FileSecretStore, MemorySettingsStore, type SecretStore, type SettingsStore } from '../core/settings/store';
+import { RunTokenStore } from './run-token';
+import { normalizeServerUrl } from '../core/tunnel/server-url';
+import type { CliOptions } from './args';
+
+/**
+ * The settings the command line asks for, over those of a `--config` file: flags and environment
+ * win. Returns a one-line error for a malformed server address.
+ */
+export function settingsFromOptions(
+  o: CliOptions,
+  config: Partial<Settings>,
+): { settings: Partial<Settings> } | { error: string } {
+  const s: Partial<Settings> = { ...config };
+  if (o.server !== undefined) {
+    const norm = normalizeServerUrl(o.server);
+    if (!norm.ok) return { error: `bad --server address: ${norm.error}` };
+    s.server = norm.url;
+  } else if (s.server) {
+    const norm = normalizeServerUrl(s.server);
+    if (!norm.ok) return { error: `bad server address in config: ${norm.error}` };
+    s.server = norm.url;
+  }
+  if (o.shares.length > 0) {
+    const previous = new Map((config.folders ?? []).map((f) => [path.resolve(f.path), f]));
+    s.folders = [...new Set(o.shares.map((p) => path.resolve(p)))].map(
+      (p) => previous.get(p) ?? { path: p, download: 'inherit', exclude: [] },
+    );
+  } else if (s.folders) {
+    s.folders = s.folders.map((f) => ({ ...f, path: path.resolve(f.path) }));
+  }
+  if (o.allowDownloads !== undefined) s.allowDownloads = o.allowDownloads;
+  if (o.maxTransfers !== undefined) s.maxConcurrentTransfers = o.maxTransfers;
+  return { settings: s };
+}
+
+/** Checks every folder exists, is a directory and is readable; the first problem, or null. */
+export async function checkFolders(paths: string[]): Promise<string | null> {
+  for (const p of paths) {
+    try {
+      const st = await stat(p);
+      if (!st.isDirectory()) return `not a folder: ${p}`;
+      await access(p, constants.R_OK | constants.X_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return `folder not found: ${p}`;
+      if (code === 'EACCES' || code === 'EPERM') return `folder not readable: ${p}`;
+      return `cannot open folder ${p}: ${code ?? (err as Error).message}`;
+    }
+  }
+  return null;
+}
+
+/**
+ * The daemon's stores: settings in `<stateDir>/settings.json` (via conf) with the command line
+ * applied on top, and the token kept apart. A token from the command line or environment is
+ * used for this run without being written to disk; one set from the control window is saved.
+ * `ephemeral` (for --scan-only) touches no settings on disk.
+ */
+export async function buildStores(
+  stateDir: string,
+  patch: Partial<Settings>,
+  token: string | null,
+  ephemeral: boolean,
+): Promise<{ settings: SettingsStore; secrets: SecretStore; problems: string[] }> {
+  if (ephemeral) {
+    const settings = new MemorySettingsStore();
+    settings.update(patch);
+    return { settings, secrets: new RunTokenStore(null, null), problems: [] };
+  }
+  const settings = new ConfSettingsStore(stateDir);
+  if (Object.keys(patch).length > 0) settings.update(patch);
+  const file = new FileSecretStore(stateDir);
+  const secrets = token ? new RunTokenStore(token, file) : file;
+  return { settings, secrets, problems: settings.problems };
+}

@@ -1,0 +1,427 @@
+import { EventEmitter } from 'node:events';
+import path from 'node:path';
+import type {
+  Api,
+  CommandArgs,
+  CommandName,
+  CommandResult,
+  ConnectResult,
+  EventName,
+  Events,
+  FolderStatus,
+  Settings,
+  Snapshot,
+} from '../../shared/contract';
+import { ActivityLog } from './activity-log';
+import { EngineConnection } from './engine-connection';
+import { folderConflict, rootOf } from './folders';
+import { Library } from './library/library';
+import { ScanCache } from './library/scan-cache';
+import { silentLogger, type Logger } from './logger';
+import { buildManifest, toTrackInfo } from './publisher';
+import type { SecretStore, SettingsStore } from './settings/store';
+import { SharedFolder, type SharedFolderOptions } from './shared-folder';
+import { TransferStatsKeeper } from './stats-keeper';
+import { TransferManager } from './transfers/transfer-manager';
+import { nextSafetyRescanDelay } from './watch/safety-rescan';
+
+/** Everything the engine needs from its host (the Electron app, the daemon, a test). */
+export interface EngineOptions {
+  stateDir: string;
+  settings: SettingsStore;
+  secrets: SecretStore;
+  host: 'desktop' | 'headless';
+  version: string;
+  log?: Logger;
+  /** Watch knobs (tests shorten them). */
+  watch?: Partial<SharedFolderOptions>;
+  /** Tunnel knobs passed through (tests shorten retry delays). */
+  tunnel?: { silenceTimeoutMs?: number; retry?: Record<string, number> };
+  /** Desktop glue overrides for `pickFolders` / `openLogs`. */
+  pickFolders?: () => Promise<string[]>;
+  logsDir?: string;
+}
+
+type Listener<E extends EventName> = (payload: Events[E]) => void;
+
+/**
+ * The sharing engine: one object with the contract's commands (`invoke`) and events (`on`).
+ * It owns the library, the shared folders, the tunnel and the transfers, and keeps them in step
+ * with the settings.
+ */
+export class Engine implements Api {
+  private readonly events = new EventEmitter();
+  private readonly cache: ScanCache;
+  readonly library: Library;
+  private readonly folders = new Map<string, SharedFolder>();
+  private readonly transfers: TransferManager;
+  private readonly connection: EngineConnection;
+  private readonly activity = new ActivityLog();
+  private readonly stats: TransferStatsKeeper;
+  private readonly log: Logger;
+  private publishTimer: NodeJS.Timeout | null = null;
+  private foldersTimer: NodeJS.Timeout | null = null;
+  private rescanTimer: NodeJS.Timeout | null = null;
+  private started = false;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.log = opts.log ?? silentLogger;
+    this.cache = new ScanCache(path.join(opts.stateDir, 'scan-cache.json'));
+    this.library = new Library({ cache: this.cache });
+    const s = opts.settings.get();
+    this.transfers = new TransferManager({
+      resolve: (id) => this.resolveTrack(id),
+      maxConcurrent: s.maxConcurrentTransfers,
+      uploadRateLimit: s.uploadRateLimit,
+    });
+    this.stats = new TransferStatsKeeper(opts.stateDir, this.transfers);
+    this.connection = new EngineConnection({
+      settings: opts.settings,
+      secrets: opts.secrets,
+      transfers: this.transfers,
+      tunnel: opts.tunnel,
+      onStatus: (status) => this.emit('connection', status),
+      onLog: (level, message) => this.note(level, message),
+    });
+    this.library.on('delta', (delta) => {
+      const settings = this.opts.settings.get();
+      const counts = this.transfers.counts();
+      this.emit('tracks', {
+        added: delta.added.map((e) => toTrackInfo(e, settings, counts)),
+        changed: delta.changed.map((e) => toTrackInfo(e, settings, counts)),
+        removed: delta.removed.map((e) => e.id),
+        moved: delta.moved.map((m) => ({ id: m.entry.id, from: m.from, to: m.entry.path })),
+      });
+      this.schedulePublish();
+      this.scheduleFolders();
+    });
+    this.transfers.on('stale', (trackId) => void this.refreshTrack(trackId));
+    this.transfers.on('update', () => this.emitTransfers());
+    this.transfers.on('totals', () => this.emitTransfers());
+  }
+
+  /** Loads the cache, publishes what it knows at once, connects, then rescans and watches. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    for (const problem of this.opts.settings.problems) this.note('warn', `Settings: ${problem}`);
+    const warning = await this.cache.load();
+    if (warning) this.note('warn', warning);
+    await this.stats.load();
+    const settings = this.opts.settings.get();
+    for (const f of settings.folders) {
+      this.library.loadFromCache(f.path);
+      this.addFolderRuntime(f);
+    }
+    this.publishNow();
+    await this.connection.restart();
+    this.scheduleSafetyRescan();
+    await Promise.all([...this.folders.values()].map((f) => f.start()));
+  }
+
+  /** Stops readers, closes the socket and the watchers, saves the cache and the totals. */
+  async stop(): Promise<void> {
+    for (const t of [this.publishTimer, this.foldersTimer, this.rescanTimer]) if (t) clearTimeout(t);
+    await this.connection.stop();
+    await this.transfers.close();
+    await Promise.all([...this.folders.values()].map((f) => f.close()));
+    await this.cache.save();
+    await this.stats.save();
+    this.started = false;
+  }
+
+  /**
+   * Applies new settings from outside (the daemon's config file on SIGHUP): adds, removes and
+   * updates folders, limits and permissions, and reconnects only when the session flags changed.
+   */
+  async reload(patch: Partial<Settings>): Promise<void> {
+    const prev = this.opts.settings.get();
+    const next = this.updateSettings(patch);
+    const wanted = new Map(next.folders.map((f) => [f.path, f]));
+    for (const [p, folder] of [...this.folders]) {
+      if (!wanted.has(p)) {
+        this.folders.delete(p);
+        await folder.close();
+        this.library.removeRoot(p);
+      }
+    }
+    for (const f of next.folders) {
+      const existing = this.folders.get(f.path);
+      if (existing) existing.update(f);
+      else void this.addFolderRuntime(f).start();
+    }
+    this.transfers.setLimits({
+      maxConcurrent: next.maxConcurrentTransfers,
+      uploadRateLimit: next.uploadRateLimit,
+    });
+    this.publishNow();
+    this.scheduleFolders();
+    if (
+      prev.server !== next.server ||
+      prev.allowDownloads !== next.allowDownloads ||
+      prev.paused !== next.paused
+    ) {
+      await this.connection.restart();
+    }
+  }
+
+  /** Resolves when every folder's current scan has finished (daemon `--scan-only`, tests). */
+  async whenScanned(): Promise<void> {
+    await Promise.all([...this.folders.values()].map((f) => f.rescan()));
+  }
+
+  on<E extends EventName>(name: E, listener: Listener<E>): () => void {
+    this.events.on(name, listener as (p: unknown) => void);
+    return () => this.events.off(name, listener as (p: unknown) => void);
+  }
+
+  invoke<K extends CommandName>(name: K, ...args: CommandArgs<K>): Promise<CommandResult<K>> {
+    const handler = this.commands[name] as (...a: CommandArgs<K>) => Promise<CommandResult<K>>;
+    return handler(...args);
+  }
+
+  /** The manifest that would be published now (daemon `--scan-only --json`, tests). */
+  manifest() {
+    return buildManifest(this.library.entries(), this.opts.settings.get(), this.offlineRoots());
+  }
+
+  private readonly commands: { [K in CommandName]: (...a: CommandArgs<K>) => Promise<CommandResult<K>> } = {
+    getSnapshot: async () => this.snapshot(),
+    listTracks: async () => {
+      const settings = this.opts.settings.get();
+      const counts = this.transfers.counts();
+      return this.library.entries().map((e) => toTrackInfo(e, settings, counts));
+    },
+    connect: async ({ server, token }) => this.connection.connect(server, token),
+    login: async ({ server, username, password }): Promise<ConnectResult> =>
+      this.connection.login(server, username, password),
+    signOut: async () => this.connection.signOut(),
+    addFolders: async (paths) => this.addFolders(paths),
+    removeFolder: async (p) => this.removeFolder(p),
+    rescan: async (p) => {
+      const targets = p ? [this.requireFolder(p)] : [...this.folders.values()];
+      await Promise.all(targets.map((f) => f.rescan()));
+    },
+    setFolderOptions: async (p, patch) => {
+      const folder = this.requireFolder(p);
+      const folders = this.opts.settings
+        .get()
+        .folders.map((f) => (f.path === folder.path ? { ...f, ...patch } : f));
+      this.updateSettings({ folders });
+      const updated = folders.find((f) => f.path === folder.path);
+      if (updated) folder.update(updated);
+      this.schedulePublish();
+      return folder.status();
+    },
+    setTrackDownload: async (ids, policy) => {
+      const trackOverrides = { ...this.opts.settings.get().trackOverrides };
+      for (const id of ids) {
+        if (policy === 'inherit') delete trackOverrides[id];
+        else trackOverrides[id] = policy;
+      }
+      this.updateSettings({ trackOverrides });
+      this.emitChangedTracks(ids);
+      this.schedulePublish();
+    },
+    setGlobalDownloads: async (allow) => {
+      if (this.opts.settings.get().allowDownloads === allow) return;
+      this.updateSettings({ allowDownloads: allow });
+      this.schedulePublish();
+      // The server reads allowDownloads at connect time only.
+      await this.connection.restart();
+    },
+    setPaused: async (paused) => {
+      this.updateSettings({ paused });
+      this.note('info', paused ? 'Sharing paused' : 'Sharing resumed');
+      await this.connection.restart();
+    },
+    updateSettings: async (patch) => {
+      const next = this.updateSettings(patch);
+      this.transfers.setLimits({
+        maxConcurrent: next.maxConcurrentTransfers,
+        uploadRateLimit: next.uploadRateLimit,
+      });
+      this.scheduleSafetyRescan();
+      return next;
+    },
+    pickFolders: async () => (this.opts.pickFolders ? this.opts.pickFolders() : []),
+    openLogs: async () => this.opts.logsDir ?? this.opts.stateDir,
+  };
+
+  private snapshot(): Snapshot {
+    const t = this.transfers;
+    return {
+      version: this.opts.version,
+      connection: this.connection.status,
+      folders: this.folderStatuses(),
+      trackCount: this.manifest().length,
+      transfers: t.list(),
+      totals: t.totals(),
+      settings: this.opts.settings.get(),
+      hasToken: this.connection.hasToken,
+      activity: this.activity.recent(),
+      host: this.opts.host,
+      secretsEncrypted: this.opts.secrets.encrypted,
+    };
+  }
+
+  private async addFolders(paths: string[]): Promise<FolderStatus[]> {
+    const added: FolderStatus[] = [];
+    const errors: string[] = [];
+    for (const raw of paths) {
+      const p = path.resolve(raw);
+      const conflict = folderConflict([...this.folders.keys()], p);
+      if (conflict) {
+        errors.push(conflict);
+        continue;
+      }
+      const settings = this.opts.settings.get();
+      const options = { path: p, download: 'inherit' as const, exclude: [...settings.defaultExclude] };
+      this.updateSettings({ folders: [...settings.folders, options] });
+      const folder = this.addFolderRuntime(options);
+      this.note('info', `Sharing ${p}`);
+      void folder.start();
+      added.push(folder.status());
+    }
+    if (errors.length > 0 && added.length === 0) throw new Error(errors.join(' '));
+    for (const e of errors) this.note('warn', e);
+    this.scheduleFolders();
+    return added;
+  }
+
+  private async removeFolder(p: string): Promise<void> {
+    const folder = this.requireFolder(p);
+    this.folders.delete(folder.path);
+    await folder.close();
+    const settings = this.opts.settings.get();
+    this.updateSettings({ folders: settings.folders.filter((f) => f.path !== folder.path) });
+    this.library.removeRoot(folder.path);
+    this.cache.scheduleSave();
+    this.note('info', `Stopped sharing ${folder.path}`);
+    this.publishNow();
+    this.scheduleFolders();
+  }
+
+  private addFolderRuntime(options: Settings['folders'][number]): SharedFolder {
+    const settings = this.opts.settings.get();
+    const folder = new SharedFolder(options, this.library, {
+      pollIntervalMs: settings.pollIntervalSeconds * 1000,
+      ...this.opts.watch,
+    });
+    let wasOffline = false;
+    folder.on('status', () => {
+      if (folder.offline !== wasOffline) {
+        wasOffline = folder.offline;
+        this.publishNow();
+      }
+      this.scheduleFolders();
+    });
+    folder.on('log', (level, message) => this.note(level, message));
+    this.folders.set(options.path, folder);
+    return folder;
+  }
+
+  private requireFolder(p: string): SharedFolder {
+    const folder = this.folders.get(path.resolve(p));
+    if (!folder) throw new Error(`${p} is not a shared folder.`);
+    return folder;
+  }
+
+  private resolveTrack(id: string) {
+    const e = this.library.get(id);
+    if (!e || this.offlineRoots().has(e.root)) return undefined;
+    const allow = this.manifestEntryAllow(id);
+    return { path: e.path, size: e.size, mtimeMs: e.mtimeMs, title: e.title, allowDownload: allow };
+  }
+
+  private manifestEntryAllow(id: string): boolean {
+    const e = this.library.get(id);
+    if (!e) return false;
+    return toTrackInfo(e, this.opts.settings.get()).allowDownload;
+  }
+
+  private async refreshTrack(trackId: string): Promise<void> {
+    const e = this.library.get(trackId);
+    if (!e) return;
+    const root = rootOf(this.folders.keys(), e.path);
+    if (root) await this.folders.get(root)?.refresh([e.path]);
+  }
+
+  private offlineRoots(): Set<string> {
+    const out = new Set<string>();
+    for (const f of this.folders.values()) if (f.offline) out.add(f.path);
+    return out;
+  }
+
+  private folderStatuses(): FolderStatus[] {
+    return [...this.folders.values()].map((f) => f.status());
+  }
+
+  private updateSettings(patch: Partial<Settings>): Settings {
+    const next = this.opts.settings.update(patch);
+    this.emit('settings', next);
+    return next;
+  }
+
+  private emitChangedTracks(ids: string[]): void {
+    const settings = this.opts.settings.get();
+    const counts = this.transfers.counts();
+    const changed = ids.flatMap((id) => {
+      const e = this.library.get(id);
+      return e ? [toTrackInfo(e, settings, counts)] : [];
+    });
+    this.emit('tracks', { added: [], changed, removed: [], moved: [] });
+  }
+
+  /** Coalesces bursts of library changes into one manifest send. */
+  private schedulePublish(): void {
+    if (this.publishTimer) return;
+    this.publishTimer = setTimeout(() => {
+      this.publishTimer = null;
+      this.publishNow();
+    }, 100);
+  }
+
+  private publishNow(): void {
+    if (this.publishTimer) {
+      clearTimeout(this.publishTimer);
+      this.publishTimer = null;
+    }
+    this.connection.setManifest(this.manifest());
+    this.cache.scheduleSave();
+  }
+
+  private scheduleFolders(): void {
+    if (this.foldersTimer) return;
+    this.foldersTimer = setTimeout(() => {
+      this.foldersTimer = null;
+      this.emit('folders', this.folderStatuses());
+    }, 250);
+  }
+
+  private emitTransfers(): void {
+    this.emit('transfers', { transfers: this.transfers.list(), totals: this.transfers.totals() });
+  }
+
+  private scheduleSafetyRescan(): void {
+    if (this.rescanTimer) clearTimeout(this.rescanTimer);
+    const hours = this.opts.settings.get().rescanIntervalHours;
+    this.rescanTimer = setTimeout(() => {
+      this.rescanTimer = null;
+      void Promise.all([...this.folders.values()].map((f) => f.rescan())).finally(() =>
+        this.scheduleSafetyRescan(),
+      );
+    }, nextSafetyRescanDelay(hours, Math.random));
+    this.rescanTimer.unref();
+  }
+
+  private note(level: 'info' | 'warn' | 'error', message: string): void {
+    const event = this.activity.add(level, message);
+    this.log[level](event.message);
+    this.emit('activity', event);
+  }
+
+  private emit<E extends EventName>(name: E, payload: Events[E]): void {
+    this.events.emit(name, payload);
+  }
+}

@@ -1,0 +1,92 @@
+import type { ConnectResult } from '../../shared/contract';
+
+type Problem = NonNullable<ConnectResult['problem']>;
+
+/** Result of exchanging a username and password for a token. */
+export type LoginResult = { ok: true; token: string } | { ok: false; problem: Problem };
+
+/**
+ * Calls TuneCamp's `POST /api/auth/login` and returns the token it answers with. Every failure
+ * becomes a problem the user can act on; the password is never echoed.
+ */
+export async function loginWithPassword(
+  server: string,
+  username: string,
+  password: string,
+  fetchImpl: typeof fetch = fetch,
+  timeoutMs = 15_000,
+): Promise<LoginResult> {
+  let res: Response;
+  try {
+    res = await fetchImpl(`${server}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ username, password }),
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'error',
+    });
+  } catch (err) {
+    return {
+      ok: false,
+      problem: {
+        code: 'unreachable',
+        message: `Could not reach ${server}: ${(err as Error).message}. Check the address and your network.`,
+      },
+    };
+  }
+  if (res.status === 401 || res.status === 400) {
+    return {
+      ok: false,
+      problem: { code: 'unauthorized', status: res.status, message: 'Wrong username or password.' },
+    };
+  }
+  if (res.status === 404 || res.status === 405) {
+    return {
+      ok: false,
+      problem: {
+        code: 'not-tunecamp',
+        status: res.status,
+        message: `${server} does not offer a TuneCamp login. Check the address, or paste a token instead.`,
+      },
+    };
+  }
+  if (!res.ok) {
+    return {
+      ok: false,
+      problem: {
+        code: 'server-error',
+        status: res.status,
+        message: `The server answered ${res.status} to the login. Try again later.`,
+      },
+    };
+  }
+  const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
+  const token = body && (body.token ?? body.accessToken);
+  if (typeof token !== 'string' || token.length === 0 || token.length > 8192) {
+    return {
+      ok: false,
+      problem: {
+        code: 'not-tunecamp',
+        message: `${server} answered the login without a token: it does not look like a TuneCamp server.`,
+      },
+    };
+  }
+  return { ok: true, token };
+}
+
+/** The `username` claim of a JWT, read without verifying it (for display only). */
+export function usernameFromToken(token: string): string | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts[1]) return undefined;
+  try {
+    const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as unknown;
+    if (payload && typeof payload === 'object') {
+      const p = payload as Record<string, unknown>;
+      const name = p.username ?? p.name ?? p.sub;
+      return typeof name === 'string' && name.length <= 200 ? name : undefined;
+    }
+  } catch {
+    // not a JWT (e.g. a tc_ API token): no name to show
+  }
+  return undefined;
+}

@@ -1,0 +1,209 @@
+import { EventEmitter } from 'node:events';
+import type { FolderOptions, FolderState, FolderStatus } from '../../shared/contract';
+import { createExcluder, hasJunkSegment } from './library/exclude';
+import type { Library } from './library/library';
+import { RootWatcher, type WatchMode } from './watch/root-watcher';
+
+/** Knobs of a shared folder's watching, from settings (and tests). */
+export interface SharedFolderOptions {
+  pollIntervalMs: number;
+  quietMs?: number;
+  maxWaitMs?: number;
+  forcePolling?: boolean;
+  rootCheckMs?: number;
+  /** Skip watching entirely (`--scan-only`). */
+  watch?: boolean;
+}
+
+/**
+ * One shared root with a lifecycle: scans it (progressively, through the library's deltas),
+ * watches it, and tracks its state for the window (scanning n%, watching, polling, offline).
+ */
+export class SharedFolder extends EventEmitter<{ status: []; log: [level: 'info' | 'warn', message: string] }> {
+  private state: FolderState = 'scanning';
+  private reason: string | undefined;
+  private lastScanAt: number | undefined;
+  private progress: FolderStatus['progress'];
+  private watcher: RootWatcher | null = null;
+  private scanAbort: AbortController | null = null;
+  private scanning: Promise<void> | null = null;
+  private rescanWanted = false;
+  private closed = false;
+  private mode: WatchMode = 'watching';
+
+  constructor(
+    private options: FolderOptions,
+    private readonly library: Library,
+    private readonly knobs: SharedFolderOptions,
+  ) {
+    super();
+  }
+
+  get path(): string {
+    return this.options.path;
+  }
+
+  /** True while the root is unreachable; its tracks are withheld from the manifest. */
+  get offline(): boolean {
+    return this.state === 'offline';
+  }
+
+  /** Scans the folder, then starts watching it. */
+  async start(): Promise<void> {
+    await this.rescan();
+    if (this.knobs.watch !== false && !this.closed) await this.startWatcher();
+  }
+
+  /** New options from settings; a change of exclusions means a rescan. */
+  update(options: FolderOptions): void {
+    const excludeChanged = options.exclude.join('\n') !== this.options.exclude.join('\n');
+    this.options = options;
+    if (excludeChanged) {
+      void this.restartWatcher();
+      void this.rescan();
+    }
+    this.emit('status');
+  }
+
+  /** Full rescan using the cache; coalesces with a scan already running. */
+  rescan(): Promise<void> {
+    if (this.scanning) {
+      this.rescanWanted = true;
+      return this.scanning;
+    }
+    this.scanning = this.runScan().finally(() => {
+      this.scanning = null;
+      if (this.rescanWanted && !this.closed) {
+        this.rescanWanted = false;
+        void this.rescan();
+      }
+    });
+    return this.scanning;
+  }
+
+  /** Re-examines specific paths (watcher events, a stale file found while serving). */
+  async refresh(paths: string[]): Promise<void> {
+    if (this.closed || this.offline) return;
+    if (paths.includes(this.options.path)) return this.rescan();
+    try {
+      await this.library.applyChanges(this.options.path, paths, { exclude: this.options.exclude });
+    } catch (err) {
+      this.emit('log', 'warn', `Could not update ${this.options.path}: ${(err as Error).message}`);
+    }
+    this.emit('status');
+  }
+
+  /** Stops scanning and watching. The library keeps the entries (the caller decides). */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.scanAbort?.abort();
+    await this.watcher?.close();
+    this.watcher = null;
+    await this.scanning?.catch(() => undefined);
+  }
+
+  /** The folder's state as the window shows it. */
+  status(): FolderStatus {
+    const s = this.library.stats(this.options.path);
+    return {
+      ...this.options,
+      state: this.state,
+      tracks: s.tracks,
+      bytes: s.bytes,
+      lastScanAt: this.lastScanAt,
+      progress: this.progress,
+      skipped: this.library.skipped(this.options.path),
+      reason: this.reason,
+    };
+  }
+
+  private async runScan(): Promise<void> {
+    const previous = this.state;
+    this.state = 'scanning';
+    this.progress = { found: 0, parsed: 0, skipped: 0 };
+    this.emit('status');
+    const onProgress = (root: string, p: { found: number; parsed: number; skipped: number }) => {
+      if (root !== this.options.path) return;
+      this.progress = { found: p.found, parsed: p.parsed, skipped: p.skipped };
+      this.emit('status');
+    };
+    this.library.on('progress', onProgress);
+    this.scanAbort = new AbortController();
+    try {
+      const result = await this.library.scanRoot(this.options.path, {
+        exclude: this.options.exclude,
+        signal: this.scanAbort.signal,
+      });
+      this.lastScanAt = Date.now();
+      this.reason = undefined;
+      this.state = this.stateFromMode();
+      if (result.skipped.length > 0) {
+        this.emit('log', 'warn', `${result.skipped.length} files skipped in ${this.options.path}`);
+      }
+    } catch (err) {
+      if (this.closed) return;
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') {
+        this.state = 'offline';
+        this.reason = `Folder not found: ${this.options.path}`;
+      } else if (e.name === 'AbortError') {
+        this.state = previous;
+      } else {
+        this.state = 'error';
+        this.reason = `Could not scan ${this.options.path}: ${e.message}`;
+        this.emit('log', 'warn', this.reason);
+      }
+    } finally {
+      this.library.off('progress', onProgress);
+      this.progress = undefined;
+      this.scanAbort = null;
+      this.emit('status');
+    }
+  }
+
+  private stateFromMode(): FolderState {
+    if (this.mode === 'offline') return 'offline';
+    if (this.mode === 'polling') return 'polling';
+    return 'watching';
+  }
+
+  private async restartWatcher(): Promise<void> {
+    await this.watcher?.close();
+    this.watcher = null;
+    if (!this.closed && this.knobs.watch !== false) await this.startWatcher();
+  }
+
+  private async startWatcher(): Promise<void> {
+    const userExclude = createExcluder(this.options.exclude);
+    const watcher = new RootWatcher({
+      root: this.options.path,
+      // Junk and hidden folders are never watched: they would spend the OS watch budget.
+      exclude: (rel, isDir) => hasJunkSegment(rel) || userExclude(rel, isDir),
+      pollIntervalMs: this.knobs.pollIntervalMs,
+      quietMs: this.knobs.quietMs,
+      maxWaitMs: this.knobs.maxWaitMs,
+      forcePolling: this.knobs.forcePolling,
+      rootCheckMs: this.knobs.rootCheckMs,
+    });
+    this.watcher = watcher;
+    watcher.on('changes', (c) => void this.refresh(c.paths));
+    watcher.on('error', (err) => this.emit('log', 'warn', `Watching ${this.path}: ${err.message}`));
+    watcher.on('mode', (mode, reason) => this.onMode(mode, reason));
+    try {
+      await watcher.start();
+    } catch (err) {
+      this.emit('log', 'warn', `Could not watch ${this.path}: ${(err as Error).message}`);
+    }
+  }
+
+  private onMode(mode: WatchMode, reason?: string): void {
+    const wasOffline = this.mode === 'offline';
+    this.mode = mode;
+    this.reason = reason;
+    if (this.state !== 'scanning') this.state = this.stateFromMode();
+    if (mode === 'offline') this.emit('log', 'warn', reason ?? `Folder offline: ${this.path}`);
+    else if (wasOffline) this.emit('log', 'info', `Folder back online: ${this.path}`);
+    else if (mode === 'polling') this.emit('log', 'warn', reason ?? `Polling ${this.path}`);
+    this.emit('status');
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * The remote-control transport: the same contract as the preload, carried over one WebSocket
+ * between the renderer (served by the headless daemon) and the engine.
+ *
+ * Flow: the page is opened at `http://127.0.0.1:PORT/#token=TOKEN`; the renderer reads the token
+ * from the fragment (never sent in a request line or a Referer), opens `ws://HOST/remote`, and
+ * sends `hello` first. Anything else before a good `hello` closes the socket with 4401.
+ */
+import type { CommandName, EventName, Events } from './contract';
+
+/** Path of the remote-control WebSocket on the daemon's UI port. */
+export const REMOTE_WS_PATH = '/remote';
+
+/** Close code for a missing or wrong remote-control token. */
+export const REMOTE_CLOSE_UNAUTHORIZED = 4401;
+
+export type RemoteClientMessage =
+  | { t: 'hello'; token: string }
+  | { t: 'call'; id: number; name: CommandName; args: unknown[] };
+
+export type RemoteServerMessage =
+  | { t: 'ready' }
+  | { t: 'result'; id: number; ok: true; value: unknown }
+  | { t: 'result'; id: number; ok: false; error: string }
+  | { [E in EventName]: { t: 'event'; name: E; payload: Events[E] } }[EventName];
