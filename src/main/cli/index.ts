@@ -78,7 +78,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   if (o.scanOnly) {
     if (!patch.settings.folders?.length) return fail('nothing to scan: pass --share DIR or set TUNECAMP_SHARE.');
     const { settings, secrets } = await buildStores(stateDir, patch.settings, null, true);
-    const engine = new Engine({ stateDir, settings, secrets, host: 'headless', version: VERSION, log, watch: { watch: false } });
+    const engine = await Engine.create({ stateDir, settings, secrets, host: 'headless', version: VERSION, log, watch: { watch: false } });
     const stopBar = tty ? showProgress(engine) : () => {};
     await engine.start();
     await engine.whenScanned();
@@ -110,7 +110,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     await release();
     return fail('no token: set TUNECAMP_TOKEN or pass --token-file FILE.');
   }
-  const engine = new Engine({ stateDir, settings, secrets, host: 'headless', version: VERSION, log, logsDir: path.join(stateDir, 'logs') });
+  const engine = await Engine.create({ stateDir, settings, secrets, host: 'headless', version: VERSION, log, logsDir: path.join(stateDir, 'logs') });
   const say = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   engine.on('connection', (s) => say(connectionLine(s)));
   engine.on('activity', (a) => tty && a.level !== 'info' && say(a.message));

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type {
   Api,
@@ -17,11 +18,11 @@ import { EngineConnection } from './engine-connection';
 import { folderConflict, rootOf } from './folders';
 import { Library } from './library/library';
 import { ScanCache } from './library/scan-cache';
+import { writeFileAtomic } from './fs/atomic-write';
 import { silentLogger, type Logger } from './logger';
 import { buildManifest, toTrackInfo } from './publisher';
 import type { SecretStore, SettingsStore } from './settings/store';
 import { SharedFolder, type SharedFolderOptions } from './shared-folder';
-import { TransferStatsKeeper } from './stats-keeper';
 import { TransferManager } from './transfers/transfer-manager';
 import { nextSafetyRescanDelay } from './watch/safety-rescan';
 
@@ -42,6 +43,8 @@ export interface EngineOptions {
   logsDir?: string;
 }
 
+const STATS_FILE = 'stats.json';
+
 type Listener<E extends EventName> = (payload: Events[E]) => void;
 
 /**
@@ -57,24 +60,38 @@ export class Engine implements Api {
   private readonly transfers: TransferManager;
   private readonly connection: EngineConnection;
   private readonly activity = new ActivityLog();
-  private readonly stats: TransferStatsKeeper;
+  private statsTimer: NodeJS.Timeout | null = null;
   private readonly log: Logger;
   private publishTimer: NodeJS.Timeout | null = null;
   private foldersTimer: NodeJS.Timeout | null = null;
   private rescanTimer: NodeJS.Timeout | null = null;
   private started = false;
 
-  constructor(private readonly opts: EngineOptions) {
+  /** Opens the scan cache and the saved statistics, then builds the engine (not started). */
+  static async create(opts: EngineOptions): Promise<Engine> {
+    const cache = await ScanCache.open(path.join(opts.stateDir, 'scan-cache.json'));
+    const stats = await readFile(path.join(opts.stateDir, STATS_FILE), 'utf8').then(
+      (text) => JSON.parse(text) as unknown,
+      () => undefined,
+    );
+    return new Engine(opts, cache, stats);
+  }
+
+  private constructor(
+    private readonly opts: EngineOptions,
+    cache: ScanCache,
+    stats: unknown,
+  ) {
     this.log = opts.log ?? silentLogger;
-    this.cache = new ScanCache(path.join(opts.stateDir, 'scan-cache.json'));
+    this.cache = cache;
     this.library = new Library({ cache: this.cache });
     const s = opts.settings.get();
     this.transfers = new TransferManager({
       resolve: (id) => this.resolveTrack(id),
       maxConcurrent: s.maxConcurrentTransfers,
       uploadRateLimit: s.uploadRateLimit,
+      stats,
     });
-    this.stats = new TransferStatsKeeper(opts.stateDir, this.transfers);
     this.connection = new EngineConnection({
       settings: opts.settings,
       secrets: opts.secrets,
@@ -105,9 +122,8 @@ export class Engine implements Api {
     if (this.started) return;
     this.started = true;
     for (const problem of this.opts.settings.problems) this.note('warn', `Settings: ${problem}`);
-    const warning = await this.cache.load();
-    if (warning) this.note('warn', warning);
-    await this.stats.load();
+    for (const warning of this.cache.warnings) this.note('warn', warning);
+    this.cache.on('warning', (w) => this.note('warn', w));
     const settings = this.opts.settings.get();
     for (const f of settings.folders) {
       this.library.loadFromCache(f.path);
@@ -116,18 +132,29 @@ export class Engine implements Api {
     this.publishNow();
     await this.connection.restart();
     this.scheduleSafetyRescan();
+    this.statsTimer = setInterval(() => void this.saveStats(), 60_000);
+    this.statsTimer.unref();
     await Promise.all([...this.folders.values()].map((f) => f.start()));
   }
 
   /** Stops readers, closes the socket and the watchers, saves the cache and the totals. */
   async stop(): Promise<void> {
-    for (const t of [this.publishTimer, this.foldersTimer, this.rescanTimer]) if (t) clearTimeout(t);
+    for (const t of [this.publishTimer, this.foldersTimer, this.rescanTimer, this.statsTimer]) {
+      if (t) clearTimeout(t);
+    }
     await this.connection.stop();
     await this.transfers.close();
     await Promise.all([...this.folders.values()].map((f) => f.close()));
     await this.cache.save();
-    await this.stats.save();
+    await this.saveStats();
     this.started = false;
+  }
+
+  private async saveStats(): Promise<void> {
+    const text = JSON.stringify(this.transfers.storedStats());
+    await writeFileAtomic(path.join(this.opts.stateDir, STATS_FILE), text).catch((err: Error) =>
+      this.note('warn', `Could not save transfer totals: ${err.message}`),
+    );
   }
 
   /**
@@ -167,7 +194,7 @@ export class Engine implements Api {
 
   /** Resolves when every folder's current scan has finished (daemon `--scan-only`, tests). */
   async whenScanned(): Promise<void> {
-    await Promise.all([...this.folders.values()].map((f) => f.rescan()));
+    await Promise.all([...this.folders.values()].map((f) => f.idle()));
   }
 
   on<E extends EventName>(name: E, listener: Listener<E>): () => void {

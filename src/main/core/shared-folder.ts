@@ -26,8 +26,9 @@ export class SharedFolder extends EventEmitter<{ status: []; log: [level: 'info'
   private progress: FolderStatus['progress'];
   private watcher: RootWatcher | null = null;
   private scanAbort: AbortController | null = null;
-  private scanning: Promise<void> | null = null;
-  private rescanWanted = false;
+  private pendingScan: Promise<void> | null = null;
+  /** The library expects one call per root at a time: scans and refreshes run in this chain. */
+  private chain: Promise<void> = Promise.resolve();
   private closed = false;
   private mode: WatchMode = 'watching';
 
@@ -65,32 +66,40 @@ export class SharedFolder extends EventEmitter<{ status: []; log: [level: 'info'
     this.emit('status');
   }
 
-  /** Full rescan using the cache; coalesces with a scan already running. */
+  /** Full rescan using the cache; requests made while one waits to start share it. */
   rescan(): Promise<void> {
-    if (this.scanning) {
-      this.rescanWanted = true;
-      return this.scanning;
-    }
-    this.scanning = this.runScan().finally(() => {
-      this.scanning = null;
-      if (this.rescanWanted && !this.closed) {
-        this.rescanWanted = false;
-        void this.rescan();
-      }
+    if (this.pendingScan) return this.pendingScan;
+    const scan = this.serial(async () => {
+      this.pendingScan = null;
+      if (!this.closed) await this.runScan();
     });
-    return this.scanning;
+    this.pendingScan = scan;
+    return scan;
+  }
+
+  /** Resolves once every scan and refresh asked for so far has finished. */
+  idle(): Promise<void> {
+    return this.chain;
   }
 
   /** Re-examines specific paths (watcher events, a stale file found while serving). */
-  async refresh(paths: string[]): Promise<void> {
-    if (this.closed || this.offline) return;
+  refresh(paths: string[]): Promise<void> {
     if (paths.includes(this.options.path)) return this.rescan();
-    try {
-      await this.library.applyChanges(this.options.path, paths, { exclude: this.options.exclude });
-    } catch (err) {
-      this.emit('log', 'warn', `Could not update ${this.options.path}: ${(err as Error).message}`);
-    }
-    this.emit('status');
+    return this.serial(async () => {
+      if (this.closed || this.offline) return;
+      try {
+        await this.library.applyChanges(this.options.path, paths, { exclude: this.options.exclude });
+      } catch (err) {
+        this.emit('log', 'warn', `Could not update ${this.options.path}: ${(err as Error).message}`);
+      }
+      this.emit('status');
+    });
+  }
+
+  private serial(fn: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(fn);
+    this.chain = run.catch(() => undefined);
+    return run;
   }
 
   /** Stops scanning and watching. The library keeps the entries (the caller decides). */
@@ -99,7 +108,7 @@ export class SharedFolder extends EventEmitter<{ status: []; log: [level: 'info'
     this.scanAbort?.abort();
     await this.watcher?.close();
     this.watcher = null;
-    await this.scanning?.catch(() => undefined);
+    await this.chain;
   }
 
   /** The folder's state as the window shows it. */

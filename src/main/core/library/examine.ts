@@ -1,0 +1,89 @@
+import { stat } from 'node:fs/promises';
+import { readTrack } from './read-track';
+import type { FileStamp, ParsedTrack } from './read-track';
+import type { ScanCache } from './scan-cache';
+import type { LibraryEntry } from './types';
+import { describeFsError } from './walk';
+
+/** What one file turned out to be: an entry to publish, a skip with a reason, or gone from disk. */
+export type Outcome =
+  | { kind: 'entry'; entry: LibraryEntry }
+  | { kind: 'skip'; reason: string }
+  | { kind: 'gone' };
+
+/** How `examineFile` reads and remembers. */
+export interface ExamineDeps {
+  cache: ScanCache;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Called each time a file is actually read and parsed (not served from the cache). */
+  onParse?: (path: string) => void;
+}
+
+/** Build the index entry for a parsed track at a place on disk (pure). */
+export function makeEntry(
+  file: { path: string; relPath: string },
+  root: string,
+  stamp: FileStamp,
+  track: ParsedTrack,
+): LibraryEntry {
+  const entry: LibraryEntry = {
+    id: track.id,
+    path: file.path,
+    root,
+    relPath: file.relPath,
+    size: stamp.size,
+    mtimeMs: stamp.mtimeMs,
+    dev: stamp.dev,
+    ino: stamp.ino,
+    title: track.title,
+    mimeType: track.mimeType,
+    format: track.format,
+  };
+  if (track.artist !== undefined) entry.artist = track.artist;
+  if (track.album !== undefined) entry.album = track.album;
+  if (track.duration !== undefined) entry.duration = track.duration;
+  return entry;
+}
+
+/**
+ * Examine one audio file: answer from the cache when its size and mtime are unchanged (or it is a
+ * known inode under a new path), else read id and tags and store the result (including a skip
+ * reason, so a broken file is not re-parsed on every start). Never rejects.
+ */
+export async function examineFile(
+  file: { path: string; relPath: string },
+  root: string,
+  deps: ExamineDeps,
+): Promise<Outcome> {
+  let stamp: FileStamp;
+  try {
+    const s = await stat(file.path);
+    if (!s.isFile()) return { kind: 'gone' };
+    stamp = { size: s.size, mtimeMs: s.mtimeMs, dev: s.dev, ino: s.ino };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'gone' };
+    return { kind: 'skip', reason: `could not read file: ${describeFsError(err)}` };
+  }
+  const hit = deps.cache.lookup(file.path, stamp);
+  if (hit) {
+    if (deps.cache.get(file.path) !== hit) deps.cache.set(file.path, { ...hit, ...stamp });
+    if (hit.track) return { kind: 'entry', entry: makeEntry(file, root, stamp, hit.track) };
+    return { kind: 'skip', reason: hit.skip ?? 'skipped' };
+  }
+  deps.onParse?.(file.path);
+  const res = await readTrack(file.path, { timeoutMs: deps.timeoutMs, signal: deps.signal });
+  if (deps.signal?.aborted) return { kind: 'skip', reason: 'scan cancelled' };
+  if (res.ok) {
+    deps.cache.set(file.path, { ...res.stamp, track: res.track });
+    return { kind: 'entry', entry: makeEntry(file, root, res.stamp, res.track) };
+  }
+  if (!res.stamp) {
+    // Deleted between the walk and the read: not a skip, just gone.
+    return res.reason.endsWith('it no longer exists') ? { kind: 'gone' } : { kind: 'skip', reason: res.reason };
+  }
+  // A timeout may be a slow disk rather than a bad file: do not remember it, try again next scan.
+  if (!res.reason.startsWith('timed out')) deps.cache.set(file.path, { ...res.stamp, skip: res.reason });
+  return { kind: 'skip', reason: res.reason };
+}

@@ -1,0 +1,269 @@
+import { EventEmitter } from 'node:events';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { SkippedFile } from '../../../shared/contract';
+import { DeltaBatcher, emptyDelta, isEmptyDelta, pairMoves } from './delta';
+import { examineFile, makeEntry } from './examine';
+import type { Outcome } from './examine';
+import { createExcluder, hasJunkSegment } from './exclude';
+import { isAudioFile } from './mime';
+import { DEFAULT_PARSE_TIMEOUT_MS } from './read-track';
+import type { ScanCache } from './scan-cache';
+import { TaskPool } from './task-pool';
+import type { LibraryDelta, LibraryEntry, ScanProgress } from './types';
+import { describeFsError, walk } from './walk';
+import { RootIndex, toRel } from './root-index';
+
+export type { LibraryDelta, LibraryEntry, ScanProgress } from './types';
+
+/** How the index reads files. `onParse` is called for every file actually parsed (not cached). */
+export interface LibraryOptions {
+  cache: ScanCache;
+  parseConcurrency?: number;
+  parseTimeoutMs?: number;
+  walkConcurrency?: number;
+  onParse?: (path: string) => void;
+}
+
+/** Sink for one file's outcome: the live index plus where changes and skips go. */
+interface Sink {
+  skipped: Map<string, string>;
+  push: (kind: 'added' | 'changed' | 'removed', e: LibraryEntry) => void;
+}
+
+/**
+ * The library index: every audio file under the shared roots, by path and by content id. Scans fill
+ * it (from the scan cache where possible), watcher events patch it, and every change goes out as a
+ * 'delta' event. The same content reachable under several paths is one id: `entries()` and `get()`
+ * answer one entry per id. Calls for one root are expected one at a time (the engine serialises them).
+ */
+export class Library extends EventEmitter<{ delta: [LibraryDelta]; progress: [root: string, progress: ScanProgress] }> {
+  private readonly index = new RootIndex();
+  private readonly cache: ScanCache;
+  private readonly parsePool: number;
+  private readonly timeoutMs: number;
+  private readonly walkConcurrency: number;
+  private readonly onParse?: (path: string) => void;
+
+  constructor(opts: LibraryOptions) {
+    super();
+    this.cache = opts.cache;
+    this.parsePool = opts.parseConcurrency ?? 16;
+    this.timeoutMs = opts.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
+    this.walkConcurrency = opts.walkConcurrency ?? 8;
+    this.onParse = opts.onParse;
+  }
+
+  /**
+   * Full scan of one root (new or rescan). Emits 'delta' progressively (every ~300 ms or 500
+   * changes) and 'progress'; entries under root that no longer exist are removed at the end.
+   * Rejects (and removes nothing) if the root cannot be read, e.g. an unplugged drive, or if aborted.
+   */
+  async scanRoot(
+    rootIn: string,
+    opts: { exclude: string[]; signal?: AbortSignal },
+  ): Promise<{ tracks: number; bytes: number; skipped: SkippedFile[] }> {
+    const root = path.resolve(rootIn);
+    await assertDir(root);
+    const state = this.index.root(root);
+    const progress: ScanProgress = { found: 0, parsed: 0, skipped: 0, done: false };
+    const batch = new DeltaBatcher(
+      (d) => this.emit('delta', d),
+      () => this.emit('progress', root, { ...progress }),
+    );
+    const sink: Sink = { skipped: new Map(), push: (k, e) => batch.push(k, e) };
+    const seen = new Set<string>();
+    const pool = new TaskPool(this.parsePool);
+    const { signal } = opts;
+    try {
+      await walk(root, {
+        exclude: createExcluder(opts.exclude),
+        accept: isAudioFile,
+        concurrency: this.walkConcurrency,
+        signal,
+        onSkip: (p, reason) => {
+          sink.skipped.set(p, reason);
+          progress.skipped++;
+        },
+        onFile: (file) => {
+          progress.found++;
+          seen.add(file.path);
+          batch.arm();
+          return pool.add(async () => {
+            const out = await examineFile(file, root, { cache: this.cache, timeoutMs: this.timeoutMs, signal, onParse: this.onParse });
+            if (signal?.aborted) return;
+            if (out.kind === 'skip') progress.skipped++;
+            else progress.parsed++;
+            this.apply(root, file.path, out, sink);
+          });
+        },
+      });
+      await pool.drain();
+      signal?.throwIfAborted();
+    } catch (err) {
+      await pool.drain().catch(() => undefined);
+      batch.flush();
+      this.cache.scheduleSave();
+      throw err;
+    }
+    for (const e of [...state.entries.values()]) {
+      if (!seen.has(e.path)) this.apply(root, e.path, { kind: 'gone' }, sink);
+    }
+    for (const [p] of this.cache.under(root)) if (!seen.has(p) && !this.index.anyRootHas(p)) this.cache.delete(p);
+    state.skipped = sink.skipped;
+    this.cache.scheduleSave();
+    progress.done = true;
+    batch.flush();
+    return { ...this.stats(root), skipped: this.skipped(root) };
+  }
+
+  /**
+   * Re-examine paths (files or folders, existing or gone) under root after watcher events; emits
+   * (when not empty) and returns one delta. A removal and an addition with the same id are reported
+   * as `moved`; a file whose bytes changed in place is `changed` with its new id and size.
+   */
+  async applyChanges(rootIn: string, paths: string[], opts: { exclude: string[] }): Promise<LibraryDelta> {
+    const root = path.resolve(rootIn);
+    const state = this.index.root(root);
+    const excluder = createExcluder(opts.exclude);
+    const raw = emptyDelta();
+    const sink: Sink = { skipped: state.skipped, push: (k, e) => raw[k].push(e) };
+    const pool = new TaskPool(this.parsePool);
+    const examine = (file: { path: string; relPath: string }) =>
+      pool.add(async () => this.apply(root, file.path, await this.examine(file, root), sink));
+    const gone: string[] = [];
+    // Existing paths first: a renamed file must find its old cache record (by inode) before the
+    // removal of the old path deletes it.
+    for (const p of new Set(paths.map((x) => path.resolve(root, x)))) {
+      const rel = toRel(root, p);
+      if (rel === undefined) continue; // outside this root
+      const s = await statOrNull(p);
+      if (!s || (rel !== '' && (hasJunkSegment(rel) || excluder(rel, s.isDirectory())))) {
+        gone.push(p);
+      } else if (s.isDirectory()) {
+        const found = new Set<string>();
+        const join = (r: string) => (rel === '' ? r : `${rel}/${r}`);
+        await walk(p, {
+          exclude: (r, d) => excluder(join(r), d),
+          accept: isAudioFile,
+          concurrency: this.walkConcurrency,
+          onSkip: (sp, reason) => sink.skipped.set(sp, reason),
+          onFile: (f) => {
+            found.add(f.path);
+            return examine({ path: f.path, relPath: join(f.relPath) });
+          },
+        });
+        await pool.drain();
+        for (const e of this.index.under(root, p)) if (!found.has(e.path)) gone.push(e.path);
+      } else if (isAudioFile(p)) {
+        await examine({ path: p, relPath: rel });
+      }
+    }
+    await pool.drain();
+    for (const p of gone) this.removeUnder(root, p, sink);
+    await pool.drain();
+    this.cache.scheduleSave();
+    const delta = pairMoves(raw);
+    if (!isEmptyDelta(delta)) this.emit('delta', delta);
+    return delta;
+  }
+
+  /** Forget a root (folder removed by the user): its entries and cache records go; returns the delta. */
+  removeRoot(rootIn: string): LibraryDelta {
+    const root = path.resolve(rootIn);
+    const state = this.index.root(root);
+    const delta = emptyDelta();
+    for (const e of state.entries.values()) delta.removed.push(e);
+    this.index.dropRoot(root);
+    for (const [p] of this.cache.under(root)) if (!this.index.anyRootHas(p)) this.cache.delete(p);
+    this.cache.scheduleSave();
+    if (!isEmptyDelta(delta)) this.emit('delta', delta);
+    return delta;
+  }
+
+  /**
+   * Load entries (and skips) for a root from the cache only, without touching the disk, so the
+   * cached manifest can be published at once on start-up. Emits the added entries as a delta.
+   * Returns the number of entries loaded.
+   */
+  loadFromCache(rootIn: string): number {
+    const root = path.resolve(rootIn);
+    const state = this.index.root(root);
+    const delta = emptyDelta();
+    for (const [p, r] of this.cache.under(root)) {
+      const relPath = toRel(root, p);
+      if (!relPath || hasJunkSegment(relPath)) continue;
+      if (r.skip !== undefined) state.skipped.set(p, r.skip);
+      else if (r.track) {
+        const sink: Sink = { skipped: state.skipped, push: (k, e) => delta[k].push(e) };
+        this.apply(root, p, { kind: 'entry', entry: makeEntry({ path: p, relPath }, root, r, r.track) }, sink);
+      }
+    }
+    if (!isEmptyDelta(delta)) this.emit('delta', delta);
+    return state.entries.size;
+  }
+
+  /** Any live entry with this id. */
+  get(id: string): LibraryEntry | undefined {
+    return this.index.byId(id);
+  }
+
+  /** One entry per id (the same content under several paths is published once), optionally only under root. */
+  entries(root?: string): LibraryEntry[] {
+    return this.index.unique(root === undefined ? undefined : path.resolve(root));
+  }
+
+  /** Files and folders under root that were not published, with the reason. */
+  skipped(root: string): SkippedFile[] {
+    const state = this.index.peek(path.resolve(root));
+    return state ? [...state.skipped].map(([p, reason]) => ({ path: p, reason })) : [];
+  }
+
+  /** Unique tracks under root and their total size. */
+  stats(root: string): { tracks: number; bytes: number } {
+    const list = this.entries(root);
+    return { tracks: list.length, bytes: list.reduce((n, e) => n + e.size, 0) };
+  }
+
+  private examine(file: { path: string; relPath: string }, root: string): Promise<Outcome> {
+    return examineFile(file, root, { cache: this.cache, timeoutMs: this.timeoutMs, onParse: this.onParse });
+  }
+
+  /** Fold one file's outcome into the index and report the change, if any. */
+  private apply(root: string, p: string, out: Outcome, sink: Sink): void {
+    if (out.kind === 'skip') sink.skipped.set(p, out.reason);
+    else sink.skipped.delete(p);
+    if (out.kind === 'entry') {
+      const change = this.index.put(root, out.entry);
+      if (change) sink.push(change, out.entry);
+    } else {
+      const old = this.index.remove(root, p);
+      if (old) sink.push('removed', old);
+      if (out.kind === 'gone') this.cache.delete(p);
+    }
+  }
+
+  private removeUnder(root: string, p: string, sink: Sink): void {
+    for (const e of this.index.under(root, p)) this.apply(root, e.path, { kind: 'gone' }, sink);
+    const prefix = p + path.sep;
+    for (const sp of [...sink.skipped.keys()]) if (sp === p || sp.startsWith(prefix)) sink.skipped.delete(sp);
+  }
+}
+
+async function statOrNull(p: string) {
+  try {
+    return await stat(p);
+  } catch {
+    return null;
+  }
+}
+
+async function assertDir(root: string): Promise<void> {
+  let s;
+  try {
+    s = await stat(root);
+  } catch (err) {
+    throw new Error(`Folder ${root} cannot be read: ${describeFsError(err)}.`, { cause: err });
+  }
+  if (!s.isDirectory()) throw new Error(`${root} is not a folder.`);
+}

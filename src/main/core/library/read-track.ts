@@ -1,0 +1,175 @@
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import { parseFromTokenizer } from 'music-metadata';
+import type { IAudioMetadata, IOptions } from 'music-metadata';
+import * as strtok3 from 'strtok3';
+import type { ITokenizer, ITokenizerOptions } from 'strtok3';
+import { idFromBuffer, idFromHandle } from './fingerprint';
+import { audioFormatOf } from './mime';
+import { describeFsError } from './walk';
+
+/** What we learn from one audio file: its id and the manifest fields. */
+export interface ParsedTrack {
+  id: string;
+  title: string;
+  artist?: string;
+  album?: string;
+  /** Seconds, finite and > 0 when present. */
+  duration?: number;
+  mimeType: string;
+  format: string;
+}
+
+/** The identity of a file version on disk, as the cache compares it. */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+  dev: number;
+  ino: number;
+}
+
+/** Outcome of reading one file: a track, or a reason the user can read. `stamp` is absent if it could not be opened. */
+export type ReadResult =
+  | { ok: true; track: ParsedTrack; stamp: FileStamp }
+  | { ok: false; reason: string; stamp?: FileStamp };
+
+/**
+ * strtok3's file tokenizer lives in its Node entry (the "node" export condition), which TypeScript's
+ * Bundler resolution does not see; at run time in Node it is there. Without it we read into memory.
+ */
+const fromFile = (
+  strtok3 as unknown as { fromFile?: (p: string, o: ITokenizerOptions) => Promise<ITokenizer> }
+).fromFile;
+
+const OPEN_FLAGS = process.platform === 'win32' ? 'r' : constants.O_RDONLY | constants.O_NONBLOCK;
+
+/** Reads tags from a tokenizer; music-metadata by default, replaceable in tests (e.g. one that hangs). */
+export type TagParser = (tokenizer: ITokenizer) => Promise<IAudioMetadata>;
+
+/** Files below this size are read into memory once (id and tags from the same read). */
+export const IN_MEMORY_LIMIT = 1024 * 1024;
+
+/** Default per-file limit for reading tags. */
+export const DEFAULT_PARSE_TIMEOUT_MS = 10_000;
+
+const PARSE_OPTIONS: IOptions = { skipCovers: true, duration: false, skipPostHeaders: false };
+
+/** Title from the file name when the tags have none: "01 Song.flac" becomes "01 Song". */
+export function titleFromFileName(filePath: string): string {
+  const base = path.basename(filePath);
+  const dot = base.lastIndexOf('.');
+  const stem = dot > 0 ? base.slice(0, dot) : base;
+  return stem.trim() || base;
+}
+
+const clean = (v: unknown): string | undefined => {
+  if (typeof v !== 'string') return undefined;
+  // Strip control characters some taggers leave in; the server stores these strings as is.
+  // eslint-disable-next-line no-control-regex
+  const s = v.replace(/[\u0000-\u001f]+/g, ' ').trim();
+  return s === '' ? undefined : s;
+};
+
+/** Map music-metadata's result onto our fields (pure). */
+export function toParsedTrack(filePath: string, id: string, meta: IAudioMetadata): ParsedTrack {
+  const fmt = audioFormatOf(filePath) ?? { format: 'unknown', mimeType: 'application/octet-stream' };
+  const c = meta.common;
+  const artist = clean(c.artist) ?? clean(c.albumartist) ?? clean(c.artists?.join(', '));
+  const album = clean(c.album);
+  const d = meta.format.duration;
+  const track: ParsedTrack = {
+    id,
+    title: clean(c.title) ?? titleFromFileName(filePath),
+    mimeType: fmt.mimeType,
+    format: fmt.format,
+  };
+  if (artist) track.artist = artist;
+  if (album) track.album = album;
+  if (typeof d === 'number' && Number.isFinite(d) && d > 0) track.duration = Math.round(d * 1000) / 1000 || d; // keep sub-millisecond clips > 0
+  return track;
+}
+
+/**
+ * Read one audio file: stamp, content id and tags, within `timeoutMs` (default 10 s). Never rejects:
+ * a file that cannot be opened, hangs, or does not parse becomes `{ ok: false, reason }`. `signal`
+ * (the scan's) aborts the read early; the result is then a skip the caller should discard.
+ */
+export async function readTrack(
+  filePath: string,
+  opts: { timeoutMs?: number; signal?: AbortSignal; parse?: TagParser } = {},
+): Promise<ReadResult> {
+  const parse = opts.parse ?? ((t: ITokenizer) => parseFromTokenizer(t, PARSE_OPTIONS));
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
+  const ac = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, ac.signal]) : ac.signal;
+  let stamp: FileStamp | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<ReadResult>((resolve) => {
+    timer = setTimeout(() => {
+      const secs = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 100) / 10} s` : `${timeoutMs} ms`;
+      ac.abort(new Error('timeout'));
+      resolve({ ok: false, reason: `timed out reading tags after ${secs}`, stamp });
+    }, timeoutMs);
+  });
+  const work = async (): Promise<ReadResult> => {
+    let fh;
+    try {
+      // O_NONBLOCK: opening a FIFO named like a song must not block a libuv thread forever.
+      fh = await open(filePath, OPEN_FLAGS);
+    } catch (err) {
+      return { ok: false, reason: `could not open file: ${describeFsError(err)}` };
+    }
+    let id: string;
+    let buf: Buffer | undefined;
+    try {
+      const s = await fh.stat();
+      stamp = { size: s.size, mtimeMs: s.mtimeMs, dev: s.dev, ino: s.ino };
+      if (!s.isFile()) return { ok: false, reason: 'not a regular file', stamp };
+      if (s.size === 0) return { ok: false, reason: 'empty file', stamp };
+      if (s.size <= IN_MEMORY_LIMIT || !fromFile) {
+        buf = await fh.readFile();
+        if (buf.length !== s.size) return { ok: false, reason: 'file changed while it was being read', stamp };
+        id = idFromBuffer(buf);
+      } else {
+        id = await idFromHandle(fh, s.size);
+      }
+    } catch (err) {
+      return { ok: false, reason: `could not read file: ${describeFsError(err)}`, stamp };
+    } finally {
+      await fh.close().catch(() => undefined);
+    }
+    try {
+      const fileInfo = { path: filePath, size: stamp.size };
+      const tokenizer = buf
+        ? strtok3.fromBuffer(buf, { fileInfo, abortSignal: signal })
+        : await fromFile!(filePath, { fileInfo, abortSignal: signal });
+      try {
+        const meta = await parse(tokenizer);
+        // With an extension hint music-metadata "parses" any bytes; nothing recognised means not audio.
+        const f = meta.format;
+        if (!f.container && !f.codec && (f.tagTypes?.length ?? 0) === 0) {
+          const label = audioFormatOf(filePath)?.format.toUpperCase() ?? 'audio';
+          return { ok: false, reason: `not a valid ${label} file (no audio or tags found)`, stamp };
+        }
+        return { ok: true, track: toParsedTrack(filePath, id, meta), stamp };
+      } finally {
+        await tokenizer.close().catch(() => undefined);
+      }
+    } catch (err) {
+      return { ok: false, reason: `could not read tags: ${describeParseError(err)}`, stamp };
+    }
+  };
+  try {
+    return await Promise.race([work(), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function describeParseError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  if (err.name === 'CouldNotDetermineFileTypeError') return 'not a recognisable audio file';
+  if (err.name === 'EndOfStreamError') return 'the file ends early (truncated?)';
+  return err.message || err.name;
+}

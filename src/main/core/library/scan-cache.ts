@@ -1,0 +1,201 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { EventEmitter } from 'node:events';
+import { writeFileAtomic } from '../fs/atomic-write';
+import type { FileStamp, ParsedTrack } from './read-track';
+
+/** What the cache remembers about one file version: its parsed track, or why it was skipped. */
+export interface CacheRecord extends FileStamp {
+  track?: ParsedTrack;
+  skip?: string;
+}
+
+const FILE_VERSION = 1;
+const DEFAULT_DEBOUNCE_MS = 2000;
+
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isOptStr = (v: unknown) => v === undefined || isStr(v);
+
+/** Validate one record read from disk (the file is ours, but may be truncated or hand-edited). */
+export function isCacheRecord(v: unknown): v is CacheRecord {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  if (!isNum(r.size) || !isNum(r.mtimeMs) || !isNum(r.dev) || !isNum(r.ino)) return false;
+  if (r.skip !== undefined) return isStr(r.skip) && r.track === undefined;
+  const t = r.track as Record<string, unknown> | undefined;
+  if (typeof t !== 'object' || t === null) return false;
+  return (
+    isStr(t.id) &&
+    /^[0-9a-f]{16,64}$/.test(t.id) &&
+    isStr(t.title) &&
+    t.title !== '' &&
+    isStr(t.mimeType) &&
+    isStr(t.format) &&
+    isOptStr(t.artist) &&
+    isOptStr(t.album) &&
+    (t.duration === undefined || (isNum(t.duration) && t.duration > 0))
+  );
+}
+
+const inodeKey = (s: FileStamp) => `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}`;
+
+/**
+ * The persistent scan cache: absolute path → stamp + parsed result (or skip reason), in one JSON file.
+ * A restart re-parses only files whose size or mtime changed; a renamed or moved file (same
+ * dev+ino+size+mtime under another path) is found by `lookup` too. A corrupt or unreadable file is
+ * discarded with a warning (in `warnings`; failed background saves also emit 'warning'), never an
+ * exception. Writes are
+ * atomic; `scheduleSave()` coalesces bursts, `save()` writes now.
+ */
+export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
+  /** Warnings raised while loading (e.g. a corrupt cache was discarded). */
+  readonly warnings: string[] = [];
+  private readonly records = new Map<string, CacheRecord>();
+  private readonly byInode = new Map<string, string>();
+  private timer: NodeJS.Timeout | undefined;
+  private dirty = false;
+  private saving: Promise<void> = Promise.resolve();
+
+  private constructor(
+    readonly file: string,
+    private readonly debounceMs: number,
+  ) {
+    super();
+  }
+
+  /** Open (and load) the cache stored in `file`; a missing file is an empty cache. */
+  static async open(file: string, opts: { debounceMs?: number } = {}): Promise<ScanCache> {
+    const cache = new ScanCache(path.resolve(file), opts.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+    await cache.load();
+    return cache;
+  }
+
+  /** An empty cache that is never written (tests, or when no state dir is available). */
+  static inMemory(): ScanCache {
+    return new ScanCache('', DEFAULT_DEBOUNCE_MS);
+  }
+
+  private async load(): Promise<void> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      this.warn(`Scan cache ${this.file} could not be read (${(err as Error).message}); starting a fresh scan.`);
+      return;
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      this.warn(`Scan cache ${this.file} is corrupt; it was discarded and folders will be rescanned.`);
+      return;
+    }
+    const d = data as { version?: unknown; records?: unknown };
+    if (typeof d !== 'object' || d === null || d.version !== FILE_VERSION || typeof d.records !== 'object' || d.records === null) {
+      this.warn(`Scan cache ${this.file} has an unknown format; it was discarded and folders will be rescanned.`);
+      return;
+    }
+    let bad = 0;
+    for (const [p, r] of Object.entries(d.records as Record<string, unknown>)) {
+      if (isCacheRecord(r) && path.isAbsolute(p)) this.put(p, r);
+      else bad++;
+    }
+    if (bad > 0) this.warn(`Scan cache ${this.file}: ${bad} damaged record(s) dropped; those files will be re-read.`);
+  }
+
+  /** Load-time warnings only land in `warnings` (no listener can exist yet); later ones are also emitted. */
+  private warn(message: string, emit = false): void {
+    this.warnings.push(message);
+    if (emit) this.emit('warning', message);
+  }
+
+  private put(p: string, r: CacheRecord): void {
+    const old = this.records.get(p);
+    if (old && this.byInode.get(inodeKey(old)) === p) this.byInode.delete(inodeKey(old));
+    this.records.set(p, r);
+    this.byInode.set(inodeKey(r), p);
+  }
+
+  /** Number of records. */
+  get size(): number {
+    return this.records.size;
+  }
+
+  /** The record for `filePath`, whatever its stamp. */
+  get(filePath: string): CacheRecord | undefined {
+    return this.records.get(filePath);
+  }
+
+  /**
+   * The cached result for this file version: the record at `filePath` if size and mtime match, else
+   * a record of the same inode, size and mtime under another path (a rename or move). Undefined means
+   * the file must be read.
+   */
+  lookup(filePath: string, stamp: FileStamp): CacheRecord | undefined {
+    const r = this.records.get(filePath);
+    if (r && r.size === stamp.size && r.mtimeMs === stamp.mtimeMs) return r;
+    const other = this.byInode.get(inodeKey(stamp));
+    return other === undefined ? undefined : this.records.get(other);
+  }
+
+  /** Remember the result for a file version; call `scheduleSave()` after a batch. */
+  set(filePath: string, record: CacheRecord): void {
+    this.put(filePath, record);
+    this.dirty = true;
+  }
+
+  /** Forget one file. */
+  delete(filePath: string): void {
+    const old = this.records.get(filePath);
+    if (!old) return;
+    if (this.byInode.get(inodeKey(old)) === filePath) this.byInode.delete(inodeKey(old));
+    this.records.delete(filePath);
+    this.dirty = true;
+  }
+
+  /** All records whose path is `root` or inside it. */
+  under(root: string): [string, CacheRecord][] {
+    const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+    return [...this.records].filter(([p]) => p === root || p.startsWith(prefix));
+  }
+
+  /** Save after a quiet period; repeated calls within it coalesce into one write. */
+  scheduleSave(): void {
+    if (!this.file || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.save().catch((err: Error) => this.warn(`Scan cache could not be saved: ${err.message}`, true));
+    }, this.debounceMs);
+    this.timer.unref?.();
+  }
+
+  /** Write the cache now if anything changed (atomic: temp file, fsync, rename). */
+  save(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    // Chain writes so two saves never race on the same temp/target.
+    this.saving = this.saving.catch(() => undefined).then(() => this.writeNow());
+    return this.saving;
+  }
+
+  private async writeNow(): Promise<void> {
+    if (!this.file || !this.dirty) return;
+    this.dirty = false;
+    const records: Record<string, CacheRecord> = Object.fromEntries(this.records);
+    try {
+      await writeFileAtomic(this.file, JSON.stringify({ version: FILE_VERSION, records }));
+    } catch (err) {
+      this.dirty = true;
+      throw err;
+    }
+  }
+
+  /** Flush pending changes and stop the debounce timer (shutdown). */
+  async close(): Promise<void> {
+    await this.save();
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * The renderer's Content-Security-Policy, in one place so the Electron window, the dev server and
+ * the remote-control page all send the same one.
+ */
+
+/**
+ * Builds the CSP string. `connect` lists extra sources the page may open connections to (the
+ * remote-control WebSocket, the Vite dev server's HMR socket); everything else is self only.
+ */
+export function rendererCsp(opts: { connect?: string[]; dev?: boolean } = {}): string {
+  const connect = ["'self'", ...(opts.connect ?? [])].join(' ');
+  return [
+    "default-src 'none'",
+    // Scripts only from our own bundle: an injected <script> or inline handler does not run.
+    "script-src 'self'",
+    // Svelte transitions and style: bindings write inline styles.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src ${connect}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    // Nobody may frame the page (clickjacking of the remote UI).
+    ...(opts.dev ? [] : ["frame-ancestors 'none'"]),
+    "object-src 'none'",
+  ].join('; ');
+}

@@ -1,0 +1,194 @@
+/**
+ * The remote-control server of the headless daemon: serves the built renderer on loopback and
+ * carries the contract (src/shared/remote-protocol.ts) over one WebSocket per page.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { RawData, WebSocket } from 'ws';
+import type { Api } from '../../../shared/contract';
+import { EVENT_NAMES } from '../../../shared/contract';
+import { REMOTE_CLOSE_UNAUTHORIZED, REMOTE_WS_PATH } from '../../../shared/remote-protocol';
+import type { RemoteServerMessage } from '../../../shared/remote-protocol';
+import { validateCall } from '../../../shared/validate';
+import { rendererCsp } from './csp';
+import { allowedHostNames, isAllowedHost, isAllowedOrigin } from './request-guard';
+import { sendStatus, serveStatic } from './static-files';
+
+export interface RemoteServerOptions {
+  api: Api;
+  /** 0 picks a free port. */
+  port: number;
+  /** Interface to bind; loopback unless told otherwise. */
+  host?: string;
+  /** The built renderer (out/renderer). */
+  staticDir: string;
+  /** The shared secret; a random one is made when absent. */
+  token?: string;
+  /** How long a new socket may take to say hello (ms). */
+  helloTimeoutMs?: number;
+}
+
+export interface RemoteServer {
+  /** Open this in a browser: the token rides in the fragment, which is never sent over the wire. */
+  url: string;
+  port: number;
+  token: string;
+  /** Closes every client and the listener. */
+  close(): Promise<void>;
+}
+
+/** Largest frame a client may send; commands are small. */
+export const REMOTE_MAX_PAYLOAD = 1024 * 1024;
+/** A client this far behind on events is stuck; it is dropped rather than buffered without end. */
+const MAX_CLIENT_BUFFER = 16 * 1024 * 1024;
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/** Constant-time string comparison (hashing first hides the length, too). */
+export function tokensEqual(a: string, b: string): boolean {
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+function errorMessage(err: unknown): string {
+  // Only the message: stack traces describe our internals, not what the user should do.
+  if (err instanceof Error) return err.message || err.name;
+  return typeof err === 'string' ? err : 'command failed';
+}
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/** Starts the server; resolves once it is listening. */
+export async function startRemoteServer(opts: RemoteServerOptions): Promise<RemoteServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const token = opts.token ?? randomBytes(32).toString('base64url');
+  const helloTimeoutMs = opts.helloTimeoutMs ?? 10_000;
+  const names = allowedHostNames(host);
+  const authed = new Set<WebSocket>();
+  let port = 0;
+  let csp = rendererCsp();
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: REMOTE_MAX_PAYLOAD,
+  });
+
+  const send = (ws: WebSocket, msg: RemoteServerMessage) => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_CLIENT_BUFFER) return void ws.terminate();
+    ws.send(JSON.stringify(msg));
+  };
+
+  const unsubscribe = EVENT_NAMES.map((name) =>
+    opts.api.on(name, (payload) => {
+      const msg = { t: 'event', name, payload } as RemoteServerMessage;
+      for (const ws of authed) send(ws, msg);
+    }),
+  );
+
+  const onCall = async (ws: WebSocket, msg: Record<string, unknown>) => {
+    const id = msg.id;
+    if (typeof id !== 'number' || !Number.isSafeInteger(id)) return ws.close(1008, 'bad call id');
+    const call = validateCall(msg.name, msg.args);
+    if (!call.ok) return send(ws, { t: 'result', id, ok: false, error: call.error });
+    try {
+      const value = await (opts.api.invoke as (n: string, ...a: unknown[]) => Promise<unknown>)(
+        call.name,
+        ...call.args,
+      );
+      send(ws, { t: 'result', id, ok: true, value: value ?? null });
+    } catch (err) {
+      send(ws, { t: 'result', id, ok: false, error: errorMessage(err) });
+    }
+  };
+
+  wss.on('connection', (ws) => {
+    const timer = setTimeout(
+      () => ws.close(REMOTE_CLOSE_UNAUTHORIZED, 'hello expected'),
+      helloTimeoutMs,
+    );
+    ws.on('close', () => {
+      clearTimeout(timer);
+      authed.delete(ws);
+    });
+    ws.on('error', () => ws.terminate());
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      let msg: unknown = null;
+      if (!isBinary) {
+        try {
+          msg = JSON.parse(data.toString());
+        } catch {
+          msg = null;
+        }
+      }
+      const m = typeof msg === 'object' && msg !== null ? (msg as Record<string, unknown>) : null;
+      if (!authed.has(ws)) {
+        clearTimeout(timer);
+        // Anything but a correct hello as the first frame ends the socket: no second guesses.
+        if (m?.t !== 'hello' || typeof m.token !== 'string' || !tokensEqual(m.token, token)) {
+          return ws.close(REMOTE_CLOSE_UNAUTHORIZED, 'unauthorized');
+        }
+        authed.add(ws);
+        return send(ws, { t: 'ready' });
+      }
+      if (m?.t === 'call') return void onCall(ws, m);
+      ws.close(1003, 'unsupported message');
+    });
+  });
+
+  const server = createServer((req, res) => {
+    if (!isAllowedHost(req.headers.host, names, port)) {
+      return sendStatus(res, 421, 'Misdirected request', csp);
+    }
+    serveStatic(req, res, opts.staticDir, csp).catch(() => {
+      if (!res.headersSent) sendStatus(res, 500, 'Internal error', csp);
+      else res.destroy();
+    });
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const pathname = (req.url ?? '').split('?')[0];
+    if (pathname !== REMOTE_WS_PATH) return refuseUpgrade(socket, 404, 'Not Found');
+    if (
+      !isAllowedHost(req.headers.host, names, port) ||
+      !isAllowedOrigin(req.headers.origin, names, port)
+    ) {
+      return refuseUpgrade(socket, 403, 'Forbidden');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address();
+  port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  const origins = names.map((n) => `ws://${n}:${port}`);
+  csp = rendererCsp({ connect: origins });
+  const bracketed = host.includes(':') ? `[${host}]` : host;
+  const urlHost = names.includes(bracketed) && host !== '::' ? bracketed : '127.0.0.1';
+
+  return {
+    url: `http://${urlHost}:${port}/#token=${token}`,
+    port,
+    token,
+    close: async () => {
+      for (const off of unsubscribe) off();
+      for (const ws of wss.clients) ws.close(1001, 'server closing');
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      for (const ws of wss.clients) ws.terminate();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,298 @@
+/**
+ * The peer tunnel: one WebSocket to a TuneCamp server (PROTOCOL.md), kept alive until stop().
+ * It authenticates at the upgrade, answers pings at once, publishes the manifest after every
+ * auth_ok, routes requests to the transfer layer and reconnects per the retry policy. It never
+ * puts the token or the socket URL into a status, event, error or log line.
+ */
+import { EventEmitter } from 'node:events';
+import WebSocket from 'ws';
+import type { ConnectionState, ConnectionStatus, ManifestTrack } from '../../../shared/contract';
+import { DEFAULT_BACKOFF, retryDecision, type BackoffOptions } from './backoff';
+import { encodeFrame, parseServerFrame, PONG_FRAME } from './frames';
+import { manifestFingerprint, validateManifest } from './manifest';
+import * as P from './problems';
+import { peerSocketUrl } from './server-url';
+import { createSink, type FrameSink } from './sink';
+import { CONFLICT_STREAK, judgeClose, nextStatus } from './status';
+
+export type { FrameSink } from './sink';
+
+/** A listener's request, routed to the transfer layer. */
+export interface PeerRequest {
+  requestId: string;
+  trackId: string;
+  kind: 'stream' | 'download';
+}
+
+/** How to reach the server, and timing knobs (tests shrink them). */
+export interface TunnelOptions {
+  /** Normalised server URL (see normalizeServerUrl). */
+  server: string;
+  token: string;
+  allowDownloads: boolean;
+  /** No message for this long means a dead server: reconnect. Default 75 s. */
+  silenceTimeoutMs?: number;
+  /** Upgrade handshake limit, and the wait for auth_ok after it. Default 15 s. */
+  connectTimeoutMs?: number;
+  /** Manifest changes within this window are coalesced into one send. Default 150 ms. */
+  publishDebounceMs?: number;
+  /** A session replaced within this window counts toward a conflict (3 in a row). Default 10 s. */
+  conflictWindowMs?: number;
+  random?: () => number;
+  retry?: Partial<BackoffOptions>;
+}
+
+/** Events of the tunnel. `status` fires on every state change; transfers drop work when it leaves `connected`. */
+export type TunnelEvents = {
+  status: [ConnectionStatus];
+  request: [PeerRequest];
+  cancel: [requestId: string];
+  system: [text: string];
+  published: [count: number];
+};
+
+/** Largest frame accepted from the server; a bigger one closes the socket and we reconnect. */
+const MAX_PAYLOAD = 16 * 1024 * 1024;
+
+interface Session {
+  ws: WebSocket;
+  sink: FrameSink | null;
+  sessionId?: string;
+  authAt?: number;
+  sentFingerprint?: string;
+  problem?: P.TunnelProblem;
+  silence?: NodeJS.Timeout;
+  authTimer?: NodeJS.Timeout;
+}
+
+/** One tunnel per server+token. Lifecycle: start() → (connect, serve, reconnect)* → stop(). */
+export class PeerTunnel extends EventEmitter<TunnelEvents> {
+  private readonly opts: Required<Omit<TunnelOptions, 'random' | 'retry'>>;
+  private readonly backoff: BackoffOptions;
+  private current: Session | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private publishTimer: NodeJS.Timeout | null = null;
+  private running = false;
+  private attempt = 0;
+  private shortSessions = 0;
+  private manifest: ManifestTrack[] | null = null;
+  private manifestProblems: string[] = [];
+  private counts = { invalidFrames: 0, unknownFrames: 0 };
+  private state: ConnectionStatus;
+
+  constructor(opts: TunnelOptions) {
+    super();
+    this.opts = {
+      server: opts.server,
+      token: opts.token,
+      allowDownloads: opts.allowDownloads,
+      silenceTimeoutMs: opts.silenceTimeoutMs ?? 75_000,
+      connectTimeoutMs: opts.connectTimeoutMs ?? 15_000,
+      publishDebounceMs: opts.publishDebounceMs ?? 150,
+      conflictWindowMs: opts.conflictWindowMs ?? 10_000,
+    };
+    this.backoff = { ...DEFAULT_BACKOFF, random: opts.random ?? Math.random, ...opts.retry };
+    this.state = { state: 'stopped', server: opts.server, since: Date.now(), publishedTracks: 0 };
+  }
+
+  /** The current connection status (a copy is emitted on every change). */
+  get status(): ConnectionStatus {
+    return this.state;
+  }
+
+  /** The live session's sink, or null when no session is authenticated. */
+  get sink(): FrameSink | null {
+    return this.current?.sink ?? null;
+  }
+
+  /** Frames dropped because they were malformed, and frames of unknown types (both ignored). */
+  get stats(): { invalidFrames: number; unknownFrames: number } {
+    return { ...this.counts };
+  }
+
+  /** What validation repaired or dropped in the last setManifest() list. */
+  get lastManifestProblems(): readonly string[] {
+    return this.manifestProblems;
+  }
+
+  /** Connect, and keep reconnecting per the retry policy until stop(). Idempotent. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.attempt = 0;
+    this.shortSessions = 0;
+    this.connect();
+  }
+
+  /** Close the socket, clear every timer, end in state `stopped`. Resolves once the socket is closed. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.clearTimer('retryTimer');
+    this.clearTimer('publishTimer');
+    const s = this.current;
+    this.current = null;
+    this.setStatus('stopped', {});
+    if (!s) return;
+    this.endSession(s);
+    if (s.ws.readyState === WebSocket.CLOSED) return;
+    await new Promise<void>((resolve) => {
+      s.ws.once('close', () => resolve());
+      s.ws.terminate();
+    });
+  }
+
+  /**
+   * Set the full track list. It is validated, then sent (coalesced over publishDebounceMs) when
+   * connected, and in full after every auth_ok; an identical list is not resent on one session.
+   */
+  setManifest(tracks: ManifestTrack[]): void {
+    const { tracks: valid, problems } = validateManifest(tracks);
+    this.manifest = valid;
+    this.manifestProblems = problems;
+    if (!this.current?.sessionId || this.publishTimer) return;
+    this.publishTimer = setTimeout(() => {
+      this.publishTimer = null;
+      this.publish();
+    }, this.opts.publishDebounceMs);
+  }
+
+  private connect(): void {
+    this.retryTimer = null;
+    if (!this.running) return;
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(peerSocketUrl(this.opts.server, this.opts.token, this.opts.allowDownloads), {
+        perMessageDeflate: false, // never offer compression: audio does not compress and it costs memory
+        handshakeTimeout: this.opts.connectTimeoutMs,
+        maxPayload: MAX_PAYLOAD,
+        followRedirects: false, // a redirect could carry the token to another host
+      });
+    } catch {
+      this.running = false;
+      this.setStatus('stopped', {
+        problem: { code: 'not-configured', message: 'The server address is not valid; check it in settings.' },
+      });
+      return;
+    }
+    const s: Session = { ws, sink: null };
+    this.current = s;
+    this.setStatus('connecting', {});
+    ws.on('unexpected-response', (_req, res) => {
+      s.problem ??= P.problemForStatus(res.statusCode ?? 0, this.opts.server);
+      res.resume(); // drain the refusal body; terminate() then aborts the request
+      ws.terminate();
+    });
+    ws.on('error', (err) => {
+      s.problem ??= P.problemForError(err, this.opts.server, this.opts.token);
+    });
+    ws.on('open', () => {
+      s.authTimer = setTimeout(() => {
+        s.problem ??= P.problemForNoAuth(this.opts.server);
+        ws.terminate();
+      }, this.opts.connectTimeoutMs);
+      s.silence = setTimeout(() => {
+        s.problem ??= P.problemForSilence(this.opts.server, this.opts.silenceTimeoutMs);
+        ws.terminate();
+      }, this.opts.silenceTimeoutMs);
+    });
+    ws.on('message', (data, isBinary) => this.onMessage(s, data, isBinary));
+    ws.on('close', (code) => this.onClose(s, code));
+  }
+
+  private onMessage(s: Session, data: WebSocket.RawData, isBinary: boolean): void {
+    s.silence?.refresh();
+    const frame = parseServerFrame(data, isBinary);
+    // Pongs first and synchronously: the server drops clients that answer late.
+    if (frame.type === 'ping') return void s.ws.send(PONG_FRAME);
+    if (this.current !== s) return;
+    switch (frame.type) {
+      case 'auth_ok':
+        return this.onAuth(s, frame.sessionId);
+      case 'stream_request':
+      case 'download_request':
+        if (!s.sessionId) return void this.counts.invalidFrames++;
+        return void this.emit('request', {
+          requestId: frame.requestId,
+          trackId: frame.trackId,
+          kind: frame.type === 'stream_request' ? 'stream' : 'download',
+        });
+      case 'cancel_request':
+        return void this.emit('cancel', frame.requestId);
+      case 'system':
+        if (frame.text) this.emit('system', frame.text);
+        return;
+      case 'chat':
+        return;
+      case 'unknown':
+        return void this.counts.unknownFrames++;
+      case 'invalid':
+        return void this.counts.invalidFrames++;
+    }
+  }
+
+  private onAuth(s: Session, sessionId: string): void {
+    if (s.sessionId) return void this.counts.invalidFrames++; // a second auth_ok on one socket is noise
+    clearTimeout(s.authTimer);
+    s.sessionId = sessionId;
+    s.authAt = Date.now();
+    s.sink = createSink(s.ws, () => this.current === s);
+    const conflict = this.shortSessions >= CONFLICT_STREAK ? P.problemForConflict() : undefined;
+    this.setStatus('connected', { sessionId, problem: conflict, publishedTracks: 0 });
+    this.publish();
+  }
+
+  private publish(): void {
+    const s = this.current;
+    if (!s?.sessionId || !this.manifest || s.ws.readyState !== WebSocket.OPEN) return;
+    const tracks = this.manifest;
+    const fingerprint = manifestFingerprint(tracks);
+    if (fingerprint === s.sentFingerprint) return;
+    s.sentFingerprint = fingerprint;
+    s.ws.send(encodeFrame({ type: 'manifest', tracks }), (err) => {
+      if (err || this.current !== s) return;
+      this.setStatus('connected', { publishedTracks: tracks.length });
+      this.emit('published', tracks.length);
+    });
+  }
+
+  private onClose(s: Session, code: number): void {
+    this.endSession(s);
+    if (this.current !== s) return;
+    this.current = null;
+    this.clearTimer('publishTimer');
+    if (!this.running) return;
+    let problem = s.problem ?? P.problemForDrop(this.opts.server, code);
+    if (s.authAt !== undefined) {
+      const v = judgeClose(Date.now() - s.authAt, this.opts.conflictWindowMs, this.shortSessions, !!s.problem);
+      this.shortSessions = v.shortSessions;
+      if (v.resetAttempts) this.attempt = 0;
+      if (v.conflict) problem = P.problemForConflict();
+    }
+    const decision = retryDecision(problem.failure, this.attempt++, this.backoff);
+    const { failure: _failure, ...shown } = problem;
+    if (shown.status === undefined) delete shown.status;
+    if (!decision.retry) {
+      this.running = false;
+      this.setStatus('stopped', { problem: shown });
+      return;
+    }
+    const nextRetryAt = Date.now() + decision.delayMs;
+    this.setStatus('waiting', { problem: shown, nextRetryAt });
+    this.retryTimer = setTimeout(() => this.connect(), decision.delayMs);
+  }
+
+  private endSession(s: Session): void {
+    clearTimeout(s.silence);
+    clearTimeout(s.authTimer);
+  }
+
+  private setStatus(state: ConnectionState, patch: Partial<ConnectionStatus>): void {
+    this.state = nextStatus(this.state, state, patch, this.opts.server);
+    this.emit('status', { ...this.state });
+  }
+
+  private clearTimer(name: 'retryTimer' | 'publishTimer'): void {
+    if (this[name]) clearTimeout(this[name]);
+    this[name] = null;
+  }
+}

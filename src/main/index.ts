@@ -1,0 +1,135 @@
+/**
+ * The Electron composition root: wires the core engine to the desktop glue (stores, window, tray,
+ * IPC, notifications, autostart). Decisions live in the modules it calls, not here.
+ */
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { app, safeStorage } from 'electron';
+import { Engine } from './core/engine';
+import { createLogger } from './core/logger';
+import { applyAutostart, launchedHidden } from './electron/autostart';
+import { startDesktopNotifications } from './electron/desktop-notifications';
+import { askPlainTokenConsent, pickFolders } from './electron/dialogs';
+import { registerIpc } from './electron/ipc';
+import { createSecretStore } from './electron/secret-store';
+import { createDesktopSettingsStore } from './electron/settings-store';
+import { acquireSingleInstance } from './electron/single-instance';
+import { createTray } from './electron/tray';
+import type { MainWindow } from './electron/window';
+import { createMainWindow } from './electron/window';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const preload = path.join(here, '../preload/index.cjs');
+const indexHtml = path.join(here, '../renderer/index.html');
+const devUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+/** How long quitting waits for the engine to release files and save its cache. */
+const STOP_TIMEOUT_MS = 5_000;
+
+let main: MainWindow | null = null;
+let engine: Engine | null = null;
+const cleanups: (() => void)[] = [];
+
+async function start(): Promise<void> {
+  const userData = app.getPath('userData');
+  const logsDir = path.join(userData, 'logs');
+  const assetsDir = path.join(app.getAppPath(), 'assets');
+  const icon = path.join(assetsDir, 'icon.png');
+  const log = createLogger({ dir: logsDir, echo: app.isPackaged ? undefined : console.log });
+  const parent = () => main?.window ?? null;
+
+  const settings = createDesktopSettingsStore();
+  const secrets = await createSecretStore({
+    dir: userData,
+    safeStorage,
+    askConsent: () => askPlainTokenConsent(parent()),
+    log,
+  });
+  // A token from an old settings file moves to the secret store and out of settings.
+  if (settings.legacyToken && !(await secrets.getToken())) await secrets.setToken(settings.legacyToken);
+
+  const choose = () => pickFolders(parent());
+  const core = new Engine({
+    stateDir: userData,
+    settings,
+    secrets,
+    host: 'desktop',
+    version: app.getVersion(),
+    log,
+    logsDir,
+    pickFolders: choose,
+  });
+  engine = core;
+  const win = createMainWindow({ preload, indexHtml, devUrl, show: !launchedHidden(process.argv), icon });
+  main = win;
+  const trusted = { file: pathToFileURL(indexHtml).href, devOrigin: devUrl && new URL(devUrl).origin };
+  cleanups.push(registerIpc({ engine: core, window: win.window, trusted, logsDir, pickFolders: choose, log }));
+
+  const report = (what: string) => (err: unknown) => log.warn(`${what}: ${(err as Error).message}`);
+  const addFolders = async () => {
+    const paths = await choose();
+    if (paths.length > 0) await core.invoke('addFolders', paths);
+  };
+  cleanups.push(
+    await createTray({
+      engine: core,
+      settings,
+      assetsDir,
+      actions: {
+        'toggle-pause': () => void core.invoke('setPaused', !settings.get().paused).catch(report('Pause')),
+        open: () => win.reveal(),
+        'add-folder': () => void addFolders().catch(report('Add folder')),
+        'toggle-autostart': () =>
+          void core
+            .invoke('updateSettings', { autostart: !settings.get().autostart })
+            .catch(report('Start at login')),
+        quit: () => app.quit(),
+      },
+    }),
+  );
+  cleanups.push(startDesktopNotifications({ engine: core, settings, icon, onClick: () => win.reveal() }));
+
+  let autostart = settings.get().autostart;
+  void applyAutostart(autostart, log);
+  cleanups.push(
+    settings.on('change', (s) => {
+      if (s.autostart === autostart) return;
+      autostart = s.autostart;
+      void applyAutostart(autostart, log);
+    }),
+  );
+
+  await core.start();
+}
+
+if (!acquireSingleInstance(() => main?.reveal())) {
+  // Another instance shares already; it was asked to show its window.
+  app.quit();
+} else {
+  // A tray app: closing the last window must not quit.
+  app.on('window-all-closed', () => undefined);
+  app.on('activate', () => main?.reveal());
+
+  let stopped = false;
+  app.on('before-quit', (event) => {
+    main?.allowClose();
+    if (stopped || !engine) return;
+    // Hold the quit until readers are stopped and the cache is saved, but never forever.
+    event.preventDefault();
+    const core = engine;
+    engine = null;
+    for (const cleanup of cleanups.splice(0)) cleanup();
+    const timeout = new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS));
+    void Promise.race([core.stop().catch(() => undefined), timeout]).then(() => {
+      stopped = true;
+      app.quit();
+    });
+  });
+
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      console.error(`tunecamp-share could not start: ${(err as Error).message}`);
+      app.exit(1);
+    });
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { ActivityLog, redactSecrets } from '../../src/main/core/activity-log';
+import { effectiveAllowDownload } from '../../src/main/core/downloads';
+import { folderConflict, rootOf } from '../../src/main/core/folders';
+import { buildManifest } from '../../src/main/core/publisher';
+import type { LibraryEntry } from '../../src/main/core/library/library';
+import { usernameFromToken } from '../../src/main/core/server-auth';
+
+describe('effectiveAllowDownload', () => {
+  it('prefers the track, then the folder, then the global default', () => {
+    expect(effectiveAllowDownload(true, 'inherit', undefined)).toBe(true);
+    expect(effectiveAllowDownload(false, 'inherit', 'inherit')).toBe(false);
+    expect(effectiveAllowDownload(true, 'deny', undefined)).toBe(false);
+    expect(effectiveAllowDownload(false, 'allow', undefined)).toBe(true);
+    expect(effectiveAllowDownload(true, 'deny', 'allow')).toBe(true);
+    expect(effectiveAllowDownload(true, 'allow', 'deny')).toBe(false);
+  });
+});
+
+describe('folderConflict', () => {
+  it('explains duplicates and nesting both ways', () => {
+    expect(folderConflict(['/m/a'], '/m/a')).toMatch(/already shared/);
+    expect(folderConflict(['/m/a'], '/m/a/b')).toMatch(/inside \/m\/a/);
+    expect(folderConflict(['/m/a/b'], '/m/a')).toMatch(/contains \/m\/a\/b/);
+    expect(folderConflict(['/m/a'], '/m/ab')).toBeNull();
+  });
+
+  it('finds the root that holds a file', () => {
+    expect(rootOf(['/m', '/m/x'], '/m/x/song.mp3')).toBe('/m/x');
+    expect(rootOf(['/m'], '/n/song.mp3')).toBeUndefined();
+  });
+});
+
+describe('buildManifest', () => {
+  const entry = (id: string, root: string, extra: Partial<LibraryEntry> = {}): LibraryEntry => ({
+    id,
+    path: `${root}/${id}.mp3`,
+    root,
+    relPath: `${id}.mp3`,
+    size: 100,
+    mtimeMs: 1,
+    dev: 1,
+    ino: Number.parseInt(id, 16),
+    title: `t${id}`,
+    mimeType: 'audio/mpeg',
+    format: 'mp3',
+    ...extra,
+  });
+
+  it('withholds offline roots and carries the effective permission and only known fields', () => {
+    const m = buildManifest(
+      [entry('a1', '/r1', { artist: 'A', duration: 3.5 }), entry('b2', '/r2'), entry('c3', '/r1')],
+      {
+        allowDownloads: true,
+        folders: [{ path: '/r1', download: 'deny', exclude: [] }],
+        trackOverrides: { c3: 'allow' },
+      },
+      new Set(['/r2']),
+    );
+    expect(m).toEqual([
+      { id: 'a1', title: 'ta1', artist: 'A', duration: 3.5, fileSizeBytes: 100, mimeType: 'audio/mpeg', allowDownload: false },
+      { id: 'c3', title: 'tc3', fileSizeBytes: 100, mimeType: 'audio/mpeg', allowDownload: true },
+    ]);
+  });
+});
+
+describe('redaction', () => {
+  it('removes tokens from anything logged', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJ1c2VybmFtZSI6Im1hcmlhIn0.c2lnbmF0dXJl';
+    const text = `wss://h/ws/peer?token=${jwt}&allowDownloads=true tc_secretvalue Bearer abc.def`;
+    const out = redactSecrets(text);
+    expect(out).not.toContain(jwt);
+    expect(out).not.toContain('tc_secretvalue');
+    expect(out).not.toContain('abc.def');
+    const log = new ActivityLog(2);
+    log.add('info', 'one');
+    log.add('info', 'two');
+    log.add('warn', `three ${jwt}`);
+    expect(log.recent().map((e) => e.message)).toEqual(['two', 'three [redacted-jwt]']);
+  });
+
+  it('reads the display name of a JWT and nothing from API tokens', () => {
+    expect(usernameFromToken('eyJhbGciOiJIUzI1NiJ9.eyJ1c2VybmFtZSI6Im1hcmlhIn0.c2ln')).toBe('maria');
+    expect(usernameFromToken('tc_1234')).toBeUndefined();
+  });
+});

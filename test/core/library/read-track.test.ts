@@ -1,0 +1,65 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readTrack, titleFromFileName } from '../../../src/main/core/library/read-track';
+import { place, removeDir, SAMPLES, tempDir } from './helpers';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await tempDir();
+});
+afterEach(async () => {
+  await removeDir(dir);
+});
+
+describe('readTrack', () => {
+  it('reads tags, exact size and duration', async () => {
+    const p = await place(SAMPLES.flac, path.join(dir, 'x.flac'));
+    const r = await readTrack(p);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.stamp.size).toBe(413077);
+    expect(r.track).toMatchObject({ title: "Sinner's Prayer", mimeType: 'audio/flac', format: 'flac' });
+    expect(r.track.duration).toBeCloseTo(2.123, 2);
+  });
+
+  it('times out a parser that hangs, aborts it, and says so', async () => {
+    const p = await place(SAMPLES.mp3, path.join(dir, 'slow.mp3'));
+    let aborted = false;
+    const started = Date.now();
+    const r = await readTrack(p, {
+      timeoutMs: 200,
+      parse: (tokenizer) =>
+        new Promise((_resolve, reject) => {
+          // A parser stuck waiting for data; the abort reaches it through the tokenizer's signal.
+          void tokenizer.peekBuffer(new Uint8Array(1)).then(() => undefined);
+          setTimeout(() => {
+            aborted = true;
+            reject(new Error('late'));
+          }, 10_000).unref();
+        }),
+    });
+    expect(r).toMatchObject({ ok: false, reason: 'timed out reading tags after 200 ms' });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(aborted).toBe(false);
+  });
+
+  it('skips unreadable and empty files with a reason', async () => {
+    expect(await readTrack(path.join(dir, 'missing.mp3'))).toEqual({
+      ok: false,
+      reason: 'could not open file: it no longer exists',
+    });
+    const empty = path.join(dir, 'empty.mp3');
+    await writeFile(empty, '');
+    expect(await readTrack(empty)).toMatchObject({ ok: false, reason: 'empty file' });
+    const junk = path.join(dir, 'junk.flac');
+    await writeFile(junk, Buffer.alloc(4096, 1));
+    expect(await readTrack(junk)).toMatchObject({ ok: false, reason: expect.stringMatching(/^could not read tags: /) });
+  });
+
+  it('falls back to the file name for the title', () => {
+    expect(titleFromFileName('/m/01 - Intro.flac')).toBe('01 - Intro');
+    expect(titleFromFileName('/m/noext')).toBe('noext');
+    expect(titleFromFileName('/m/.mp3')).toBe('.mp3');
+  });
+});

@@ -1,0 +1,126 @@
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ScanCache } from '../../../src/main/core/library/scan-cache';
+import { writeFileAtomic } from '../../../src/main/core/fs/atomic-write';
+import { makeLibrary, place, removeDir, SAMPLES, tempDir } from './helpers';
+
+let dir: string;
+let music: string;
+let cacheFile: string;
+beforeEach(async () => {
+  dir = await tempDir();
+  music = path.join(dir, 'music');
+  cacheFile = path.join(dir, 'state', 'scan-cache.json');
+  await place(SAMPLES.flac, path.join(music, 'A', 'one.flac'));
+  await place(SAMPLES.mp3, path.join(music, 'A', 'two.mp3'));
+  await place(SAMPLES.bigWav, path.join(music, 'B', 'three.wav'));
+  await writeFile(path.join(music, 'B', 'broken.flac'), 'this is not a FLAC file at all');
+});
+afterEach(async () => {
+  await removeDir(dir);
+});
+
+/** Scan `music` with a library over the cache file, as one app run would, and save. */
+async function run() {
+  const cache = await ScanCache.open(cacheFile, { debounceMs: 10 });
+  const warnings = [...cache.warnings];
+  cache.on('warning', (m) => warnings.push(m));
+  const ctx = makeLibrary(cache);
+  const loaded = ctx.lib.loadFromCache(music);
+  const res = await ctx.lib.scanRoot(music, { exclude: [] });
+  await cache.save();
+  await new Promise((r) => setTimeout(r, 0));
+  return { ...ctx, loaded, res, warnings };
+}
+
+describe('persistent scan cache', () => {
+  it('warm restart re-parses nothing, not even broken files, and publishes from the cache first', async () => {
+    const first = await run();
+    expect(first.parsed).toHaveLength(4);
+    expect(first.res.tracks).toBe(3);
+    expect(first.res.skipped.map((s) => path.basename(s.path))).toEqual(['broken.flac']);
+    expect(first.res.skipped[0]?.reason).toMatch(/could not read tags/);
+
+    const second = await run();
+    expect(second.loaded).toBe(3);
+    expect(second.parsed).toEqual([]);
+    // Loading from cache announced the entries; the scan that followed found nothing new.
+    expect(second.deltas).toHaveLength(1);
+    expect(second.deltas[0]?.added).toHaveLength(3);
+    expect(second.res.skipped).toEqual(first.res.skipped);
+    expect(second.lib.entries().map((e) => e.id).sort()).toEqual(first.lib.entries().map((e) => e.id).sort());
+  });
+
+  it('does not re-parse a renamed or moved file, and forgets the old path', async () => {
+    await run();
+    await rename(path.join(music, 'A', 'one.flac'), path.join(music, 'B', 'uno.flac'));
+    const after = await run();
+    expect(after.parsed).toEqual([]);
+    const rels = after.lib.entries().map((e) => e.relPath).sort();
+    expect(rels).toEqual(['A/two.mp3', 'B/three.wav', 'B/uno.flac']);
+    const saved = JSON.parse(await readFile(cacheFile, 'utf8')) as { records: Record<string, unknown> };
+    expect(Object.keys(saved.records)).toContain(path.join(music, 'B', 'uno.flac'));
+    expect(Object.keys(saved.records)).not.toContain(path.join(music, 'A', 'one.flac'));
+  });
+
+  it('re-parses only files whose size or mtime changed', async () => {
+    await run();
+    await writeFile(path.join(music, 'A', 'two.mp3'), await readFile(SAMPLES.untagged));
+    const after = await run();
+    expect(after.parsed).toEqual([path.join(music, 'A', 'two.mp3')]);
+    expect(after.lib.entries().find((e) => e.relPath === 'A/two.mp3')?.title).toBe('two');
+  });
+
+  it('discards a corrupt cache with a warning instead of crashing', async () => {
+    await run();
+    await writeFile(cacheFile, '{"version":1,"records":{"/x": {"size": 1,'); // torn write
+    const after = await run();
+    expect(after.warnings).toHaveLength(1);
+    expect(after.warnings[0]).toMatch(/corrupt.*discarded/);
+    expect(after.parsed).toHaveLength(4);
+    expect(after.res.tracks).toBe(3);
+    // ... and the rewritten cache is valid again.
+    const again = await run();
+    expect(again.warnings).toEqual([]);
+    expect(again.parsed).toEqual([]);
+  });
+
+  it('drops damaged records one by one and ignores unknown formats', async () => {
+    await writeFileAtomic(
+      cacheFile,
+      JSON.stringify({
+        version: 1,
+        records: {
+          '/m/ok.mp3': { size: 3, mtimeMs: 1, dev: 1, ino: 2, track: { id: 'ab'.repeat(16), title: 'T', mimeType: 'audio/mpeg', format: 'mp3' } },
+          '/m/bad.mp3': { size: 'x' },
+          '/m/notitle.mp3': { size: 3, mtimeMs: 1, dev: 1, ino: 3, track: { id: 'ab'.repeat(16), title: '', mimeType: 'audio/mpeg', format: 'mp3' } },
+        },
+      }),
+    );
+    const cache = await ScanCache.open(cacheFile);
+    expect(cache.size).toBe(1);
+    expect(cache.warnings[0]).toMatch(/2 damaged record/);
+    expect(cache.lookup('/m/elsewhere.mp3', { size: 3, mtimeMs: 1, dev: 1, ino: 2 })?.track?.title).toBe('T');
+    expect(cache.lookup('/m/ok.mp3', { size: 4, mtimeMs: 1, dev: 1, ino: 2 })).toBeUndefined();
+
+    await writeFile(cacheFile, JSON.stringify({ version: 99, records: {} }));
+    const other = await ScanCache.open(cacheFile);
+    expect(other.size).toBe(0);
+    expect(other.warnings[0]).toMatch(/unknown format/);
+  });
+
+  it('writes atomically and coalesces scheduled saves', async () => {
+    const cache = await ScanCache.open(cacheFile, { debounceMs: 30 });
+    for (let i = 0; i < 50; i++) {
+      cache.set(`/m/${i}.mp3`, { size: i + 1, mtimeMs: 1, dev: 1, ino: i, skip: 'empty file' });
+      cache.scheduleSave();
+    }
+    await new Promise((r) => setTimeout(r, 150));
+    const saved = JSON.parse(await readFile(cacheFile, 'utf8')) as { records: Record<string, unknown> };
+    expect(Object.keys(saved.records)).toHaveLength(50);
+    expect((await readdir(path.dirname(cacheFile))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    const reopened = await ScanCache.open(cacheFile);
+    expect(reopened.get('/m/7.mp3')?.skip).toBe('empty file');
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, it, expect } from 'vitest';
+import type { ManifestTrack } from '../../../src/shared/contract';
+import { manifestFingerprint, validateManifest } from '../../../src/main/core/tunnel/manifest';
+import { acceptManifest } from '../../hub/hub-manifest';
+
+const track = (id: string, extra: Partial<ManifestTrack> = {}): ManifestTrack => ({
+  id,
+  title: `Song ${id}`,
+  fileSizeBytes: 1000,
+  mimeType: 'audio/flac',
+  allowDownload: true,
+  ...extra,
+});
+
+describe('validateManifest', () => {
+  it('passes good tracks through unchanged', () => {
+    const tracks = [track('a1', { artist: 'X', album: 'Y', duration: 12.5 }), track('b2')];
+    const r = validateManifest(tracks);
+    expect(r.tracks).toEqual(tracks);
+    expect(r.problems).toEqual([]);
+  });
+
+  it('drops later duplicates and reports them', () => {
+    const r = validateManifest([track('a1'), track('b2'), track('a1', { title: 'Other' })]);
+    expect(r.tracks.map((t) => t.title)).toEqual(['Song a1', 'Song b2']);
+    expect(r.problems.join()).toMatch(/duplicate.*a1/);
+  });
+
+  it('repairs titles, strips unknown fields and non-primitive values', () => {
+    const hostile = {
+      ...track('c3', { title: '   ' }),
+      path: '/home/me/secret.flac',
+      artist: { name: 'obj' },
+      album: ['a'],
+      duration: NaN,
+    } as unknown as ManifestTrack;
+    const r = validateManifest([hostile, track('d4', { duration: -1 })]);
+    expect(r.tracks[0]).toEqual({ id: 'c3', title: 'c3', fileSizeBytes: 1000, mimeType: 'audio/flac', allowDownload: true });
+    expect(r.tracks[1]).not.toHaveProperty('duration');
+    expect(JSON.stringify(r.tracks)).not.toContain('secret');
+  });
+
+  it('drops tracks with bad ids or sizes, and fixes mime type and allowDownload', () => {
+    const bad = [
+      track('', {}),
+      track('e5', { fileSizeBytes: -1 }),
+      track('f6', { fileSizeBytes: 1.5 }),
+      { ...track('g7'), fileSizeBytes: '10' } as unknown as ManifestTrack,
+      { ...track('h8'), mimeType: '', allowDownload: 'no' } as unknown as ManifestTrack,
+      null as unknown as ManifestTrack,
+    ];
+    const r = validateManifest(bad);
+    expect(r.tracks.map((t) => t.id)).toEqual(['h8']);
+    expect(r.tracks[0]?.mimeType).toBe('application/octet-stream');
+    expect(r.tracks[0]?.allowDownload).toBe(true);
+    expect(r.problems.length).toBe(6);
+  });
+
+  it('keeps an explicit allowDownload false', () => {
+    expect(validateManifest([track('a', { allowDownload: false })]).tracks[0]?.allowDownload).toBe(false);
+  });
+
+  it('always produces a list the server accepts, even from a hostile input', () => {
+    const messy = [
+      track('a'),
+      track('a'),
+      { ...track('b'), title: '' },
+      { ...track('c'), extra: { nested: true } } as unknown as ManifestTrack,
+      { ...track('d'), duration: Infinity },
+    ];
+    expect(acceptManifest(messy)).toBeNull(); // the server would silently keep its old list
+    const valid = validateManifest(messy).tracks;
+    expect(acceptManifest(valid)).toEqual(valid);
+    expect(valid.map((t) => t.id)).toEqual(['a', 'b', 'c', 'd']);
+  });
+});
+
+describe('manifestFingerprint', () => {
+  it('is equal for equal lists and differs on any field change or order', () => {
+    const a = [track('a1'), track('b2')];
+    expect(manifestFingerprint(a)).toBe(manifestFingerprint(structuredClone(a)));
+    expect(manifestFingerprint(a)).not.toBe(manifestFingerprint([track('b2'), track('a1')]));
+    expect(manifestFingerprint(a)).not.toBe(manifestFingerprint([track('a1'), track('b2', { fileSizeBytes: 1001 })]));
+    expect(manifestFingerprint(a)).not.toBe(manifestFingerprint([track('a1'), track('b2', { allowDownload: false })]));
+    expect(manifestFingerprint([])).not.toBe(manifestFingerprint(a));
+  });
+});
