@@ -1,0 +1,165 @@
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHub, type Hub } from '../hub/emulator';
+import { CORPUS, tempDir } from '../e2e/helpers';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BIN = path.join(ROOT, 'bin/tunecamp-share.js');
+const SECRET = 'tc_super_secret_token_value_123';
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the daemon to completion (bounded), or until `until` sees its output, then SIGTERM. */
+function run(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  opts: { until?: (out: string) => boolean; timeoutMs?: number } = {},
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let signalled = false;
+    const check = () => {
+      if (!signalled && opts.until?.(stdout + stderr)) {
+        signalled = true;
+        child.kill('SIGTERM');
+      }
+    };
+    child.stdout.on('data', (d: Buffer) => ((stdout += d.toString()), check()));
+    child.stderr.on('data', (d: Buffer) => ((stderr += d.toString()), check()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`timed out; stderr: ${stderr}`));
+    }, opts.timeoutMs ?? 20_000);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+describe('tunecamp-share (the headless daemon, as a child process)', () => {
+  let dir: string;
+  let music: string;
+  let hub: Hub;
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-cli.mjs')], { cwd: ROOT });
+    dir = await tempDir('cli');
+    music = path.join(dir, 'music');
+    await mkdir(music);
+    for (const f of ['id3v2.3.mp3', 'flac.flac', 'issue_75.wav', 'not-an-audio-file.txt']) {
+      await writeFile(path.join(music, f), await readFile(path.join(CORPUS, f)));
+    }
+    await writeFile(path.join(music, 'broken.mp3'), Buffer.from('this is not audio at all'));
+    hub = await startHub({ tokens: { [SECRET]: { username: 'maria' } } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await hub?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints help and the version', async () => {
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--scan-only');
+    expect((await run(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it.each([
+    [['--bogus'], /Unknown option --bogus/],
+    [['--server', 'ftp://x.org', '--share', '/tmp'], /bad --server address/],
+    [['--server', 'https://x.org', '--share', '/definitely/not/here'], /folder not found/],
+    [['--scan-only'], /nothing to scan/],
+  ])('fails fast with one line and exit 2 for %j', async (args, message) => {
+    const r = await run([...args, '--state-dir', path.join(dir, 'state-bad')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(hub.upgrades).toHaveLength(0);
+  });
+
+  it('refuses a file where a folder is expected', async () => {
+    const r = await run(['--server', hub.url, '--share', path.join(music, 'flac.flac')], { TUNECAMP_TOKEN: SECRET });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a folder/);
+  });
+
+  it('--scan-only --json prints the exact manifest', async () => {
+    const r = await run(['--scan-only', '--json', '--share', music, '--state-dir', path.join(dir, 's1')]);
+    expect(r.code).toBe(0);
+    const manifest = JSON.parse(r.stdout) as { id: string; title: string; mimeType: string; fileSizeBytes: number }[];
+    expect(manifest.map((t) => t.mimeType).sort()).toEqual(['audio/flac', 'audio/mpeg', 'audio/wav']);
+    const flac = manifest.find((t) => t.mimeType === 'audio/flac')!;
+    expect(flac.fileSizeBytes).toBe((await readFile(path.join(music, 'flac.flac'))).length);
+  });
+
+  it('--scan-only prints formats and skipped files with reasons', async () => {
+    const r = await run(['--scan-only', '--share', music, '--state-dir', path.join(dir, 's2')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/3 tracks to publish/);
+    expect(r.stdout).toMatch(/1 files skipped/);
+    expect(r.stdout).toMatch(/broken\.mp3: .+/);
+  });
+
+  it('reads the tunecamp-peer environment, publishes, and never prints the token', async () => {
+    const before = hub.upgrades.length;
+    const r = await run(
+      ['--state-dir', path.join(dir, 's3')],
+      { TUNECAMP_TOKEN: SECRET, TUNECAMP_SERVER: hub.url, TUNECAMP_SHARE: music, TUNECAMP_ALLOW_DOWNLOADS: 'false' },
+      { until: (out) => /connected to .*3 tracks published/.test(out) },
+    );
+    expect(r.code).toBe(0);
+    expect(hub.upgrades.length).toBeGreaterThan(before);
+    expect(r.stdout + r.stderr).not.toContain(SECRET);
+    const log = await readFile(path.join(dir, 's3', 'logs', 'tunecamp-share.log'), 'utf8');
+    expect(log).not.toContain(SECRET);
+    expect(await readFile(path.join(dir, 's3', 'scan-cache.json'), 'utf8')).toContain('flac.flac');
+  });
+
+  it('warns about --token on the command line', async () => {
+    const r = await run(['--server', hub.url, '--share', music, '--token', SECRET, '--state-dir', path.join(dir, 's4')], {}, {
+      until: (out) => /connected to/.test(out),
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/visible to other local users/);
+    expect(r.stdout + r.stderr.replace(/--token/g, '')).not.toContain(SECRET);
+  });
+
+  it('stops retrying on a rejected token (401) and says why', async () => {
+    const r = await run(['--server', hub.url, '--share', music, '--state-dir', path.join(dir, 's5')], { TUNECAMP_TOKEN: 'tc_wrong_token_abcdef' }, {
+      until: (out) => /401/.test(out),
+    });
+    expect(r.stderr).toMatch(/Token rejected by server \(401\)/);
+    expect(r.stderr).not.toContain('tc_wrong_token_abcdef');
+  });
+
+  it('refuses a second daemon on the same state dir', async () => {
+    const state = path.join(dir, 's6');
+    const first = spawn(process.execPath, [BIN, '--server', hub.url, '--share', music, '--state-dir', state], {
+      env: { PATH: process.env.PATH, TUNECAMP_TOKEN: SECRET },
+      stdio: 'ignore',
+    });
+    try {
+      await hub.waitFor(() => hub.sessions().some((s) => s.username === 'maria'), 10_000);
+      const second = await run(['--server', hub.url, '--share', music, '--state-dir', state], { TUNECAMP_TOKEN: SECRET });
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/Another tunecamp-share \(pid \d+\) is already using/);
+    } finally {
+      first.kill('SIGTERM');
+      await new Promise((r) => first.once('exit', r));
+    }
+  });
+});
