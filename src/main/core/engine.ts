@@ -16,7 +16,7 @@ import type {
 import { ActivityLog } from './activity-log';
 import { EngineConnection } from './engine-connection';
 import { folderConflict, rootOf } from './folders';
-import { Library } from './library/library';
+import { Library, type LibraryOptions } from './library/library';
 import { ScanCache } from './library/scan-cache';
 import { writeFileAtomic } from './fs/atomic-write';
 import { silentLogger, type Logger } from './logger';
@@ -38,6 +38,8 @@ export interface EngineOptions {
   watch?: Partial<SharedFolderOptions>;
   /** Tunnel knobs passed through (tests shorten retry delays). */
   tunnel?: { silenceTimeoutMs?: number; retry?: Record<string, number> };
+  /** Library knobs (tests and benchmarks count parses). */
+  library?: Partial<Omit<LibraryOptions, 'cache'>>;
   /** Desktop glue overrides for `pickFolders` / `openLogs`. */
   pickFolders?: () => Promise<string[]>;
   logsDir?: string;
@@ -84,7 +86,7 @@ export class Engine implements Api {
   ) {
     this.log = opts.log ?? silentLogger;
     this.cache = cache;
-    this.library = new Library({ cache: this.cache });
+    this.library = new Library({ ...opts.library, cache: this.cache });
     const s = opts.settings.get();
     this.transfers = new TransferManager({
       resolve: (id) => this.resolveTrack(id),
