@@ -71,3 +71,29 @@ export async function waitTracks(hub: Hub, predicate: (t: ReturnType<Hub['tracks
   await hub.waitFor(() => hub.sessions().length > 0 && predicate(hub.tracks()), ms);
   return hub.tracks();
 }
+
+/** A valid PCM WAV of about `bytes` bytes with seeded noise, so every file has its own content. */
+export function makeWav(bytes: number, seed: number): Buffer {
+  const dataLen = Math.max(0, bytes - 44) & ~3;
+  const buf = Buffer.alloc(44 + dataLen);
+  buf.write('RIFF', 0, 'latin1');
+  buf.writeUInt32LE(36 + dataLen, 4);
+  buf.write('WAVEfmt ', 8, 'latin1');
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20); // PCM
+  buf.writeUInt16LE(2, 22); // stereo
+  buf.writeUInt32LE(44_100, 24);
+  buf.writeUInt32LE(44_100 * 4, 28);
+  buf.writeUInt16LE(4, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write('data', 36, 'latin1');
+  buf.writeUInt32LE(dataLen, 40);
+  let x = seed >>> 0 || 1;
+  for (let i = 44; i + 4 <= buf.length; i += 4) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    buf.writeUInt32LE(x >>> 0, i);
+  }
+  return buf;
+}

@@ -209,6 +209,11 @@ export class Engine implements Api {
     return handler(...args);
   }
 
+  /** Transfer counters (send window, read-ahead) for diagnostics, benchmarks and tests. */
+  transferDebug() {
+    return this.transfers.debug();
+  }
+
   /** The manifest that would be published now (daemon `--scan-only --json`, tests). */
   manifest() {
     return buildManifest(this.library.entries(), this.opts.settings.get(), this.offlineRoots());
