@@ -162,4 +162,48 @@ describe('tunecamp-share (the headless daemon, as a child process)', () => {
       await new Promise((r) => first.once('exit', r));
     }
   });
+
+  it('reads --config and reloads it on SIGHUP', async () => {
+    const other = path.join(dir, 'other');
+    await mkdir(other, { recursive: true });
+    await writeFile(path.join(other, 'x.flac'), await readFile(path.join(CORPUS, 'MusicBrainz-Picard-tags.flac')));
+    const config = path.join(dir, 'config.json');
+    await writeFile(config, JSON.stringify({ server: hub.url, folders: [{ path: music, download: 'inherit', exclude: [] }] }));
+    const child = spawn(process.execPath, [BIN, '--config', config, '--state-dir', path.join(dir, 's7')], {
+      env: { PATH: process.env.PATH, TUNECAMP_TOKEN: SECRET },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    try {
+      await hub.waitFor(() => hub.sessions().some((s) => s.username === 'maria' && s.tracks.length === 3), 10_000);
+      await writeFile(
+        config,
+        JSON.stringify({
+          server: hub.url,
+          folders: [
+            { path: music, download: 'deny', exclude: ['*.wav'] },
+            { path: other, download: 'inherit', exclude: [] },
+          ],
+        }),
+      );
+      child.kill('SIGHUP');
+      await hub.waitFor(() => {
+        const t = hub.sessions().find((s) => s.username === 'maria')?.tracks ?? [];
+        return t.length === 3 && t.filter((x) => x.allowDownload === false).length === 2;
+      }, 10_000);
+      expect(err).toMatch(/reloaded/);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+
+  it('refuses an invalid config file with one line', async () => {
+    const config = path.join(dir, 'bad.json');
+    await writeFile(config, '{ "server": "https://x.org", }');
+    const r = await run(['--config', config, '--state-dir', path.join(dir, 's8')], { TUNECAMP_TOKEN: SECRET });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.json/);
+  });
 });

@@ -125,4 +125,14 @@ describe('a live library through the engine', () => {
     await hub.waitFor(() => parsed.length === 1, 8000);
     expect(parsed).toEqual([path.join(a, 'one.mp3')]);
   });
+
+  it('falls back to periodic rescans when a folder cannot be watched, and says why', async () => {
+    running = await startEngine(hub, [a], { extra: { watch: { forcePolling: true, pollIntervalMs: 500, quietMs: 200, maxWaitMs: 1000, rootCheckMs: 300 } } });
+    await waitTracks(hub, (t) => t.length === 1);
+    const folder = (await running.engine.invoke('getSnapshot')).folders[0]!;
+    expect(folder.state).toBe('polling');
+    expect(folder.reason).toMatch(/rescanning every/i);
+    await writeFile(path.join(a, 'polled.mp3'), await mp3('polled'));
+    await waitTracks(hub, (t) => t.length === 2, 8000);
+  });
 });

@@ -14,7 +14,10 @@ const execLine = (entry: string) => entry.split('\n').find((l) => l.startsWith('
 
 describe('renderDesktopEntry', () => {
   it('launches the installed binary hidden', () => {
-    const entry = renderDesktopEntry({ execPath: '/opt/tunecamp-share/tunecamp-share', args: ['--hidden'] });
+    const entry = renderDesktopEntry({
+      execPath: '/opt/tunecamp-share/tunecamp-share',
+      args: ['--hidden'],
+    });
     expect(entry.startsWith('[Desktop Entry]\n')).toBe(true);
     expect(execLine(entry)).toBe('Exec=/opt/tunecamp-share/tunecamp-share --hidden');
     for (const line of [

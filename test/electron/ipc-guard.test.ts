@@ -13,8 +13,17 @@ describe('isTrustedSender', () => {
 
   it('refuses other local files', () => {
     expect(isTrustedSender('file:///home/ann/Downloads/evil.html', { file })).toBe(false);
-    expect(isTrustedSender('file:///opt/tunecamp%20share/resources/app.asar/out/renderer/other.html', { file })).toBe(false);
-    expect(isTrustedSender('file://evilhost/opt/tunecamp%20share/resources/app.asar/out/renderer/index.html', { file })).toBe(false);
+    expect(
+      isTrustedSender('file:///opt/tunecamp%20share/resources/app.asar/out/renderer/other.html', {
+        file,
+      }),
+    ).toBe(false);
+    expect(
+      isTrustedSender(
+        'file://evilhost/opt/tunecamp%20share/resources/app.asar/out/renderer/index.html',
+        { file },
+      ),
+    ).toBe(false);
     expect(isTrustedSender(file, {})).toBe(false);
   });
 
@@ -31,7 +40,13 @@ describe('isTrustedSender', () => {
 
   it('refuses blank, data and garbage URLs', () => {
     const dev = { file, devOrigin: 'http://localhost:5173' };
-    for (const u of ['', 'about:blank', 'data:text/html,hi', 'devtools://devtools/x', 'not a url']) {
+    for (const u of [
+      '',
+      'about:blank',
+      'data:text/html,hi',
+      'devtools://devtools/x',
+      'not a url',
+    ]) {
       expect(isTrustedSender(u, dev), u).toBe(false);
     }
   });

@@ -102,7 +102,9 @@ describe('createNotifier: connection', () => {
 describe('createNotifier: folders', () => {
   it('tells when a folder goes offline, once per transition', () => {
     const { notify } = setup();
-    expect(notify({ kind: 'folders', folders: [folder('/a', 'watching'), folder('/b', 'scanning')] })).toEqual([]);
+    expect(
+      notify({ kind: 'folders', folders: [folder('/a', 'watching'), folder('/b', 'scanning')] }),
+    ).toEqual([]);
     const shown = notify({
       kind: 'folders',
       folders: [folder('/a', 'offline', 'drive unplugged'), folder('/b', 'watching')],
@@ -110,7 +112,9 @@ describe('createNotifier: folders', () => {
     expect(shown).toHaveLength(1);
     expect(shown[0]?.key).toBe('folder-offline');
     expect(shown[0]?.body).toContain('/a: drive unplugged');
-    expect(notify({ kind: 'folders', folders: [folder('/a', 'offline'), folder('/b', 'watching')] })).toEqual([]);
+    expect(
+      notify({ kind: 'folders', folders: [folder('/a', 'offline'), folder('/b', 'watching')] }),
+    ).toEqual([]);
     expect(notify({ kind: 'folders', folders: [folder('/a', 'watching')] })).toEqual([]);
     expect(notify({ kind: 'folders', folders: [folder('/a', 'offline')] })).toHaveLength(1);
   });

@@ -23,7 +23,11 @@ describe('decideSecretPolicy', () => {
   });
 
   it('treats basic_text as no encryption', () => {
-    expect(encryptionIsReal({ platform: 'linux', available: true, backend: 'basic_text' })).toBe(false);
-    expect(encryptionIsReal({ platform: 'linux', available: true, backend: 'kwallet5' })).toBe(true);
+    expect(encryptionIsReal({ platform: 'linux', available: true, backend: 'basic_text' })).toBe(
+      false,
+    );
+    expect(encryptionIsReal({ platform: 'linux', available: true, backend: 'kwallet5' })).toBe(
+      true,
+    );
   });
 });

@@ -6,7 +6,10 @@ import type { SafeStorageLike } from '../../src/main/electron/secret-store';
 import { SECRET_FILE, createSecretStore } from '../../src/main/electron/secret-store';
 
 /** Stands in for Electron's safeStorage (the binary is not available in tests): a reversible XOR. */
-function fakeSafeStorage(available: boolean, backend?: string): SafeStorageLike & { available: boolean } {
+function fakeSafeStorage(
+  available: boolean,
+  backend?: string,
+): SafeStorageLike & { available: boolean } {
   const xor = (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a));
   const s = {
     available,
@@ -35,7 +38,12 @@ describe('createSecretStore', () => {
   it('encrypts when safeStorage really encrypts, and reads back after a restart', async () => {
     const safe = fakeSafeStorage(true);
     let asked = 0;
-    const opts = { dir, safeStorage: safe, platform: 'linux' as const, askConsent: async () => (asked++, true) };
+    const opts = {
+      dir,
+      safeStorage: safe,
+      platform: 'linux' as const,
+      askConsent: async () => (asked++, true),
+    };
     const a = await createSecretStore(opts);
     expect(a.encrypted).toBe(true);
     await a.setToken('tc_secret123');
@@ -52,14 +60,22 @@ describe('createSecretStore', () => {
   it('asks once on basic_text and stores plain when the user agrees', async () => {
     const safe = fakeSafeStorage(true, 'basic_text');
     let asked = 0;
-    const opts = { dir, safeStorage: safe, platform: 'linux' as const, askConsent: async () => (asked++, true) };
+    const opts = {
+      dir,
+      safeStorage: safe,
+      platform: 'linux' as const,
+      askConsent: async () => (asked++, true),
+    };
     const a = await createSecretStore(opts);
     expect(a.policy()).toBe('ask');
     await a.setToken('tok1');
     expect(asked).toBe(1);
     expect(a.policy()).toBe('plain');
     expect(a.encrypted).toBe(false);
-    expect(JSON.parse(await fileText())).toMatchObject({ plainConsent: true, token: { scheme: 'plain', data: 'tok1' } });
+    expect(JSON.parse(await fileText())).toMatchObject({
+      plainConsent: true,
+      token: { scheme: 'plain', data: 'tok1' },
+    });
     const b = await createSecretStore(opts);
     await b.setToken('tok2');
     expect(asked).toBe(1);
@@ -68,7 +84,12 @@ describe('createSecretStore', () => {
 
   it('keeps the token in memory only when the user refuses a plain file', async () => {
     const safe = fakeSafeStorage(false);
-    const opts = { dir, safeStorage: safe, platform: 'win32' as const, askConsent: async () => false };
+    const opts = {
+      dir,
+      safeStorage: safe,
+      platform: 'win32' as const,
+      askConsent: async () => false,
+    };
     const a = await createSecretStore(opts);
     await a.setToken('memonly');
     expect(await a.getToken()).toBe('memonly');
@@ -79,7 +100,12 @@ describe('createSecretStore', () => {
 
   it('moves a plain token into encryption once the OS offers it', async () => {
     const safe = fakeSafeStorage(false);
-    const opts = { dir, safeStorage: safe, platform: 'darwin' as const, askConsent: async () => true };
+    const opts = {
+      dir,
+      safeStorage: safe,
+      platform: 'darwin' as const,
+      askConsent: async () => true,
+    };
     await (await createSecretStore(opts)).setToken('upgrade-me');
     expect(await fileText()).toContain('upgrade-me');
     safe.available = true;
@@ -91,7 +117,12 @@ describe('createSecretStore', () => {
 
   it('treats a damaged file or undecryptable token as no token', async () => {
     const safe = fakeSafeStorage(true);
-    const opts = { dir, safeStorage: safe, platform: 'darwin' as const, askConsent: async () => true };
+    const opts = {
+      dir,
+      safeStorage: safe,
+      platform: 'darwin' as const,
+      askConsent: async () => true,
+    };
     await writeFile(path.join(dir, SECRET_FILE), '{not json');
     expect(await (await createSecretStore(opts)).getToken()).toBeNull();
     await writeFile(

@@ -18,7 +18,9 @@ const st = (patch: Partial<TrayState>): TrayState => ({ ...base, ...patch });
 
 describe('trayIconState', () => {
   it('maps each state to its icon', () => {
-    expect(trayIconState(st({ configured: false, connection: conn('not-configured') }))).toBe('idle');
+    expect(trayIconState(st({ configured: false, connection: conn('not-configured') }))).toBe(
+      'idle',
+    );
     expect(trayIconState(st({ connection: conn('connecting') }))).toBe('connecting');
     expect(trayIconState(st({}))).toBe('sharing');
     expect(trayIconState(st({ activeTransfers: 2 }))).toBe('transferring');
@@ -100,7 +102,9 @@ describe('buildTrayMenu', () => {
   });
 
   it('says when it is offline and retrying', () => {
-    const menu = buildTrayMenu(st({ connection: conn('waiting', { code: 'unreachable', message: 'x' }) }));
+    const menu = buildTrayMenu(
+      st({ connection: conn('waiting', { code: 'unreachable', message: 'x' }) }),
+    );
     expect(menu[0]?.label).toBe('Offline, retrying');
   });
 });

@@ -64,18 +64,20 @@ describe('validateCall: connect and login', () => {
   });
 
   it('checks login fields', () => {
-    expect(ok('login', [{ server: 'http://localhost:1970', username: 'ann', password: 'pw' }])).toEqual(
-      [{ server: 'http://localhost:1970', username: 'ann', password: 'pw' }],
+    expect(
+      ok('login', [{ server: 'http://localhost:1970', username: 'ann', password: 'pw' }]),
+    ).toEqual([{ server: 'http://localhost:1970', username: 'ann', password: 'pw' }]);
+    expect(err('login', [{ server: 'http://x', username: 'ann' }])).toMatch(
+      /password must be a string/,
     );
-    expect(err('login', [{ server: 'http://x', username: 'ann' }])).toMatch(/password must be a string/);
   });
 });
 
 describe('validateCall: folders', () => {
   it('accepts absolute POSIX, drive-letter and UNC paths', () => {
-    expect(ok('addFolders', [['/home/ann/Music', 'C:\\Music', 'D:/Audio', '\\\\nas\\music']])).toEqual(
-      [['/home/ann/Music', 'C:\\Music', 'D:/Audio', '\\\\nas\\music']],
-    );
+    expect(
+      ok('addFolders', [['/home/ann/Music', 'C:\\Music', 'D:/Audio', '\\\\nas\\music']]),
+    ).toEqual([['/home/ann/Music', 'C:\\Music', 'D:/Audio', '\\\\nas\\music']]);
     expect(looksAbsolute('Music')).toBe(false);
     expect(looksAbsolute('./Music')).toBe(false);
     expect(looksAbsolute('C:Music')).toBe(false);
@@ -106,7 +108,9 @@ describe('validateCall: folders', () => {
     expect(err('setFolderOptions', ['/m', { download: 'maybe' }])).toMatch(
       /download must be one of inherit, allow, deny/,
     );
-    expect(err('setFolderOptions', ['/m', { exclude: [''] }])).toMatch(/exclude\[0\] must not be empty/);
+    expect(err('setFolderOptions', ['/m', { exclude: [''] }])).toMatch(
+      /exclude\[0\] must not be empty/,
+    );
     expect(err('setFolderOptions', ['/m', { recursive: false }])).toMatch(/unknown field/);
   });
 });

@@ -17,25 +17,40 @@ afterEach(async () => {
 
 const FILE = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 31) % 256));
 const TRACKS: ManifestTrack[] = [
-  { id: 'aa', title: 'Open', fileSizeBytes: FILE.length, mimeType: 'audio/flac', allowDownload: true },
+  {
+    id: 'aa',
+    title: 'Open',
+    fileSizeBytes: FILE.length,
+    mimeType: 'audio/flac',
+    allowDownload: true,
+  },
   { id: 'bb', title: 'Closed', fileSizeBytes: FILE.length, mimeType: '', allowDownload: false },
 ];
 
 /** A peer that serves FILE for every request through the tunnel's sink; `mode` breaks it on purpose. */
-async function peer(h: Hub, opts: { allowDownloads?: boolean; mode?: 'ok' | 'error-first' | 'error-late' | 'hang' } = {}) {
-  const tunnel = new PeerTunnel({ server: h.url, token: 'tc_good', allowDownloads: opts.allowDownloads ?? true });
+async function peer(
+  h: Hub,
+  opts: { allowDownloads?: boolean; mode?: 'ok' | 'error-first' | 'error-late' | 'hang' } = {},
+) {
+  const tunnel = new PeerTunnel({
+    server: h.url,
+    token: 'tc_good',
+    allowDownloads: opts.allowDownloads ?? true,
+  });
   closers.push(() => tunnel.stop());
   const cancels: string[] = [];
   tunnel.on('cancel', (id) => cancels.push(id));
   tunnel.on('request', ({ requestId }) => {
     const sink = tunnel.sink!;
     const send = (o: object) => sink.send(JSON.stringify(o), () => undefined);
-    if (opts.mode === 'error-first') return send({ type: 'chunk_error', requestId, message: 'unreadable' });
+    if (opts.mode === 'error-first')
+      return send({ type: 'chunk_error', requestId, message: 'unreadable' });
     const chunkSize = 64 * 1024;
     for (let seq = 0; seq * chunkSize < FILE.length; seq++) {
       const data = FILE.subarray(seq * chunkSize, (seq + 1) * chunkSize).toString('base64');
       send({ type: 'chunk', requestId, seq, data });
-      if (opts.mode === 'error-late') return send({ type: 'chunk_error', requestId, message: 'changed' });
+      if (opts.mode === 'error-late')
+        return send({ type: 'chunk_error', requestId, message: 'changed' });
       if (opts.mode === 'hang') return;
     }
     send({ type: 'chunk_end', requestId });
@@ -58,7 +73,9 @@ describe('hub emulator', () => {
     expect(res.headers.get('content-length')).toBe(String(FILE.length));
     expect(Buffer.from(await res.arrayBuffer()).equals(FILE)).toBe(true);
     expect(hub.counters.outOfOrderChunks).toBe(0);
-    expect(hub.received.filter((f) => f.type === 'chunk').reduce((n, f) => n + (f.bytes ?? 0), 0)).toBe(FILE.length);
+    expect(
+      hub.received.filter((f) => f.type === 'chunk').reduce((n, f) => n + (f.bytes ?? 0), 0),
+    ).toBe(FILE.length);
   });
 
   it('needs a token for audio and listings, and answers 404 for unknown peers and tracks', async () => {
@@ -67,7 +84,10 @@ describe('hub emulator', () => {
     expect((await get(hub, `/api/peers/${sid}/tracks/aa/stream?token=nope`)).status).toBe(401);
     expect((await get(hub, '/api/peers')).status).toBe(401);
     expect((await get(hub, `/api/peers/${sid}/tracks/zz/stream?token=tc_good`)).status).toBe(404);
-    expect((await get(hub, `/api/peers/nope/tracks`, { headers: { Authorization: 'Bearer tc_good' } })).status).toBe(404);
+    expect(
+      (await get(hub, `/api/peers/nope/tracks`, { headers: { Authorization: 'Bearer tc_good' } }))
+        .status,
+    ).toBe(404);
   });
 
   it('answers 500 for chunk_error before data, and truncates after data', async () => {
@@ -79,7 +99,8 @@ describe('hub emulator', () => {
     await first.tunnel.stop();
     const late = await peer(hub, { mode: 'error-late' });
     // The listener sees a broken response (headers or body), never a clean short file.
-    const fetchAll = async () => (await get(hub!, `/api/peers/${late.sid}/tracks/aa/stream?token=tc_good`)).arrayBuffer();
+    const fetchAll = async () =>
+      (await get(hub!, `/api/peers/${late.sid}/tracks/aa/stream?token=tc_good`)).arrayBuffer();
     await expect(fetchAll()).rejects.toThrow();
     expect(hub.received.some((f) => f.sessionId === late.sid && f.type === 'chunk')).toBe(true);
   });
@@ -113,22 +134,34 @@ describe('hub emulator', () => {
 
     hub = await startHub({ downloadsEnabled: false });
     const p2 = await peer(hub);
-    expect((await get(hub, `/api/peers/${p2.sid}/tracks/aa/download?token=tc_good`)).status).toBe(403);
+    expect((await get(hub, `/api/peers/${p2.sid}/tracks/aa/download?token=tc_good`)).status).toBe(
+      403,
+    );
     await hub.close();
 
     hub = await startHub();
     const p3 = await peer(hub, { allowDownloads: false });
-    expect((await get(hub, `/api/peers/${p3.sid}/tracks/aa/download?token=tc_good`)).status).toBe(403);
-    expect((await get(hub, `/api/peers/${p3.sid}/tracks/aa/stream?token=tc_good`)).status).toBe(200);
+    expect((await get(hub, `/api/peers/${p3.sid}/tracks/aa/download?token=tc_good`)).status).toBe(
+      403,
+    );
+    expect((await get(hub, `/api/peers/${p3.sid}/tracks/aa/stream?token=tc_good`)).status).toBe(
+      200,
+    );
   });
 
   it('logs users in and the minted token opens a tunnel', async () => {
     hub = await startHub({ tokens: {}, users: { carol: 'pw' } });
     const post = (body: unknown) =>
-      get(hub!, '/api/auth/login', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+      get(hub!, '/api/auth/login', {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
     expect((await post({ username: 'carol', password: 'wrong' })).status).toBe(401);
     expect((await post({ username: 'dave', password: 'pw' })).status).toBe(401);
-    const { token } = (await (await post({ username: 'carol', password: 'pw' })).json()) as { token: string };
+    const { token } = (await (await post({ username: 'carol', password: 'pw' })).json()) as {
+      token: string;
+    };
     expect(token).toMatch(/^tc_/);
     const tunnel = new PeerTunnel({ server: hub.url, token, allowDownloads: true });
     closers.push(() => tunnel.stop());
@@ -141,7 +174,9 @@ describe('hub emulator', () => {
     hub = await startHub();
     const ws = new WebSocket(`${hub.url.replace('http', 'ws')}/ws/peer?token=tc_good`);
     closers.push(() => ws.terminate());
-    const auth = JSON.parse(String(await new Promise((r) => ws.once('message', r)))) as { sessionId: string };
+    const auth = JSON.parse(String(await new Promise((r) => ws.once('message', r)))) as {
+      sessionId: string;
+    };
     const good = [{ id: 'a', title: 'A', fileSizeBytes: 3, allowDownload: true, extra: 1 }];
     ws.send(JSON.stringify({ type: 'manifest', tracks: good }));
     await hub.waitFor(() => hub!.tracks().length === 1);
@@ -157,7 +192,10 @@ describe('hub emulator', () => {
     expect(await res.text()).toBe('abc');
     for (const bad of [
       [{ id: 'b', title: '' }],
-      [{ id: 'c', title: 'C' }, { id: 'c', title: 'D' }],
+      [
+        { id: 'c', title: 'C' },
+        { id: 'c', title: 'D' },
+      ],
       [{ id: 'e', title: 'E', artist: { x: 1 } }],
       'not a list',
     ]) {

@@ -92,7 +92,11 @@ export async function startHub(opts: HubOptions = {}): Promise<Hub> {
   const received: ReceivedFrame[] = [];
   const counters = { rejectedManifests: 0, invalidFrames: 0, outOfOrderChunks: 0 };
   const sockets = new Set<Socket>();
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 100 * 1024 * 1024 });
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: 100 * 1024 * 1024,
+  });
 
   const ctx = {
     prefix,
@@ -111,7 +115,9 @@ export async function startHub(opts: HubOptions = {}): Promise<Hub> {
     const url = new URL(req.url ?? '/', 'http://hub');
     const refuse = (status: number) => {
       upgrades.push({ status, at: Date.now() });
-      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
     };
     if (url.pathname !== `${prefix}/ws/peer`) return refuse(404);
     if (!sharing) return refuse(503);
@@ -133,10 +139,13 @@ export async function startHub(opts: HubOptions = {}): Promise<Hub> {
       };
       sessions.set(s.id, s);
       ws.send(JSON.stringify({ type: 'auth_ok', sessionId: s.id }));
-      const timer = setInterval(() => {
-        if (Date.now() - s.lastPongAt > dropMs) return void ws.terminate();
-        if (pinging) ws.send(JSON.stringify({ type: 'ping' }));
-      }, Math.min(pingMs, dropMs));
+      const timer = setInterval(
+        () => {
+          if (Date.now() - s.lastPongAt > dropMs) return void ws.terminate();
+          if (pinging) ws.send(JSON.stringify({ type: 'ping' }));
+        },
+        Math.min(pingMs, dropMs),
+      );
       ws.on('message', (data, isBinary) => onFrame(s, data as Buffer, isBinary));
       ws.on('error', () => undefined);
       ws.on('close', () => {

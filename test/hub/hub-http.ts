@@ -26,12 +26,18 @@ export interface HttpContext {
 }
 
 /** Route one HTTP request. Unknown routes answer 404. */
-export function handleHttp(ctx: HttpContext, req: http.IncomingMessage, res: http.ServerResponse): void {
+export function handleHttp(
+  ctx: HttpContext,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): void {
   const url = new URL(req.url ?? '/', 'http://hub');
   const path = url.pathname.startsWith(ctx.prefix) ? url.pathname.slice(ctx.prefix.length) : '';
   const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
   if (req.method === 'POST' && path === '/api/auth/login') return void login(ctx, req, res);
-  if (req.method !== 'GET') return json(res, 405, { error: 'method not allowed' });
+  // HEAD runs the GET route (as Express does): it, too, becomes a full request to the peer.
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return json(res, 405, { error: 'method not allowed' });
   if (path === '/api/peers') {
     if (!ctx.tokens.has(bearer)) return json(res, 401, { error: 'unauthorized' });
     const peers = [...ctx.sessions.values()].map((s) => ({
@@ -51,13 +57,17 @@ export function handleHttp(ctx: HttpContext, req: http.IncomingMessage, res: htt
     if (!ctx.tokens.has(bearer)) return json(res, 401, { error: 'unauthorized' });
     return session ? json(res, 200, session.tracks) : json(res, 404, { error: 'no such peer' });
   }
-  if (!ctx.tokens.has(url.searchParams.get('token') ?? bearer)) return json(res, 401, { error: 'unauthorized' });
+  if (!ctx.tokens.has(url.searchParams.get('token') ?? bearer))
+    return json(res, 401, { error: 'unauthorized' });
   if (!session) return json(res, 404, { error: 'no such peer' });
   const tid = decodeURIComponent(rawTid ?? '');
   const track = session.tracks.find((t) => t.id === tid);
   if (!track) return json(res, 404, { error: 'no such track' });
   const download = kind === 'download';
-  if (download && (!ctx.downloadsEnabled() || !session.allowDownloads || track.allowDownload === false)) {
+  if (
+    download &&
+    (!ctx.downloadsEnabled() || !session.allowDownloads || track.allowDownload === false)
+  ) {
     return json(res, 403, { error: 'downloads are not allowed' });
   }
   pipeThroughPeer(ctx, session, track, download, res);
@@ -80,7 +90,8 @@ function pipeThroughPeer(
       'Content-Type': track.mimeType || 'audio/mpeg',
       'Content-Length': String(track.fileSizeBytes),
     };
-    if (download) headers['Content-Disposition'] = `attachment; filename="${encodeURIComponent(track.title)}"`;
+    if (download)
+      headers['Content-Disposition'] = `attachment; filename="${encodeURIComponent(track.title)}"`;
     res.writeHead(200, headers);
   };
   ctx.pending.set(requestId, {
@@ -108,7 +119,13 @@ function pipeThroughPeer(
       session.ws.send(JSON.stringify({ type: 'cancel_request', requestId }));
     }
   });
-  session.ws.send(JSON.stringify({ type: download ? 'download_request' : 'stream_request', requestId, trackId: track.id }));
+  session.ws.send(
+    JSON.stringify({
+      type: download ? 'download_request' : 'stream_request',
+      requestId,
+      trackId: track.id,
+    }),
+  );
 }
 
 function login(ctx: HttpContext, req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -136,6 +153,9 @@ function login(ctx: HttpContext, req: http.IncomingMessage, res: http.ServerResp
 
 function json(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+  });
   res.end(text);
 }

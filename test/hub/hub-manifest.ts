@@ -4,7 +4,16 @@
  */
 import type { ManifestTrack } from '../../src/shared/contract';
 
-const FIELDS = ['id', 'title', 'artist', 'album', 'duration', 'fileSizeBytes', 'mimeType', 'allowDownload'] as const;
+const FIELDS = [
+  'id',
+  'title',
+  'artist',
+  'album',
+  'duration',
+  'fileSizeBytes',
+  'mimeType',
+  'allowDownload',
+] as const;
 
 /**
  * The server's acceptance rule: an array of objects, each with a non-empty string title, unique ids,

@@ -58,7 +58,11 @@ afterEach(async () => {
   await rm(base, { recursive: true, force: true });
 });
 
-type Reply = { status: number; headers: Record<string, string | string[] | undefined>; body: string };
+type Reply = {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+};
 
 function get(p: string, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
@@ -153,7 +157,11 @@ describe('remote server: calls and events', () => {
     expect(msg.error).toMatch(/paused must be true or false/);
     const unknown = nextMessage(ws);
     ws.send(JSON.stringify({ t: 'call', id: 3, name: 'constructor', args: [] }));
-    expect(await unknown).toMatchObject({ id: 3, ok: false, error: 'unknown command "constructor"' });
+    expect(await unknown).toMatchObject({
+      id: 3,
+      ok: false,
+      error: 'unknown command "constructor"',
+    });
     expect(fake.calls).toEqual([]);
     ws.close();
   });

@@ -1,5 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { DEFAULT_BACKOFF, nextDelay, retryDecision, slowDelay } from '../../../src/main/core/tunnel/backoff';
+import {
+  DEFAULT_BACKOFF,
+  nextDelay,
+  retryDecision,
+  slowDelay,
+} from '../../../src/main/core/tunnel/backoff';
 
 const fixed = (n: number) => () => n;
 

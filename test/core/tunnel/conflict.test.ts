@@ -25,7 +25,8 @@ describe('two clients on one account', () => {
     expect(conflictA.problem?.message).toMatch(
       /Another device or browser tab using this account keeps replacing this connection/,
     );
-    if (conflictA.state === 'waiting') expect(conflictA.nextRetryAt! - Date.now()).toBeGreaterThan(1_500);
+    if (conflictA.state === 'waiting')
+      expect(conflictA.nextRetryAt! - Date.now()).toBeGreaterThan(1_500);
     await waitForStatus(b.tunnel, (x) => x.problem?.code === 'conflict', 5_000);
     // Once both know, the fight slows to the slow window (2–2.5 s in tests) instead of 40 ms.
     const before = hub.upgrades.length;
@@ -41,7 +42,10 @@ describe('two clients on one account', () => {
     tunnels.push(a.tunnel);
     a.tunnel.start();
     for (let i = 0; i < 5; i++) {
-      const s = await waitForStatus(a.tunnel, (x) => x.state === 'connected' && x.sessionId !== undefined);
+      const s = await waitForStatus(
+        a.tunnel,
+        (x) => x.state === 'connected' && x.sessionId !== undefined,
+      );
       await sleep(250); // longer than the window: a restart or a kick, not a conflict
       hub.kick(s.sessionId!);
       await waitForStatus(a.tunnel, (x) => x.state === 'waiting');

@@ -1,19 +1,28 @@
 import { describe, it, expect } from 'vitest';
 import { encodeFrame, parseServerFrame, PONG_FRAME } from '../../../src/main/core/tunnel/frames';
 
-const parse = (v: unknown) => parseServerFrame(typeof v === 'string' ? v : JSON.stringify(v), false);
+const parse = (v: unknown) =>
+  parseServerFrame(typeof v === 'string' ? v : JSON.stringify(v), false);
 
 describe('parseServerFrame', () => {
   it('parses the frames the server sends', () => {
-    expect(parse({ type: 'auth_ok', sessionId: 'abc' })).toEqual({ type: 'auth_ok', sessionId: 'abc' });
+    expect(parse({ type: 'auth_ok', sessionId: 'abc' })).toEqual({
+      type: 'auth_ok',
+      sessionId: 'abc',
+    });
     expect(parse({ type: 'ping' })).toEqual({ type: 'ping' });
     expect(parse({ type: 'stream_request', requestId: 'r1', trackId: 'ab12' })).toEqual({
       type: 'stream_request',
       requestId: 'r1',
       trackId: 'ab12',
     });
-    expect(parse({ type: 'download_request', requestId: 'r2', trackId: 'ff' }).type).toBe('download_request');
-    expect(parse({ type: 'cancel_request', requestId: 'r1' })).toEqual({ type: 'cancel_request', requestId: 'r1' });
+    expect(parse({ type: 'download_request', requestId: 'r2', trackId: 'ff' }).type).toBe(
+      'download_request',
+    );
+    expect(parse({ type: 'cancel_request', requestId: 'r1' })).toEqual({
+      type: 'cancel_request',
+      requestId: 'r1',
+    });
     expect(parse({ type: 'system', text: 'Server restarts soon' })).toEqual({
       type: 'system',
       text: 'Server restarts soon',
@@ -23,7 +32,9 @@ describe('parseServerFrame', () => {
   it('accepts Buffers, fragmented Buffer arrays and ArrayBuffers', () => {
     const json = JSON.stringify({ type: 'ping' });
     expect(parseServerFrame(Buffer.from(json), false)).toEqual({ type: 'ping' });
-    expect(parseServerFrame([Buffer.from(json.slice(0, 4)), Buffer.from(json.slice(4))], false)).toEqual({
+    expect(
+      parseServerFrame([Buffer.from(json.slice(0, 4)), Buffer.from(json.slice(4))], false),
+    ).toEqual({
       type: 'ping',
     });
     const ab = new Uint8Array(Buffer.from(json)).buffer;
@@ -34,7 +45,10 @@ describe('parseServerFrame', () => {
     for (const t of ['chat', 'pubkey', 'kicked', 'clear_history', 'chat_ack', 'rtc_signal']) {
       expect(parse({ type: t, payload: { x: 1 } })).toEqual({ type: 'chat', name: t });
     }
-    expect(parse({ type: 'brand_new_feature' })).toEqual({ type: 'unknown', name: 'brand_new_feature' });
+    expect(parse({ type: 'brand_new_feature' })).toEqual({
+      type: 'unknown',
+      name: 'brand_new_feature',
+    });
   });
 
   it('marks binary, non-JSON and malformed frames invalid', () => {
@@ -73,12 +87,20 @@ describe('parseServerFrame', () => {
 describe('encodeFrame', () => {
   it('encodes client frames as JSON text', () => {
     expect(JSON.parse(PONG_FRAME)).toEqual({ type: 'pong' });
-    expect(JSON.parse(encodeFrame({ type: 'chunk_end', requestId: 'r' }))).toEqual({ type: 'chunk_end', requestId: 'r' });
-    expect(JSON.parse(encodeFrame({ type: 'chunk_error', requestId: 'r', message: 'gone' }))).toEqual({
+    expect(JSON.parse(encodeFrame({ type: 'chunk_end', requestId: 'r' }))).toEqual({
+      type: 'chunk_end',
+      requestId: 'r',
+    });
+    expect(
+      JSON.parse(encodeFrame({ type: 'chunk_error', requestId: 'r', message: 'gone' })),
+    ).toEqual({
       type: 'chunk_error',
       requestId: 'r',
       message: 'gone',
     });
-    expect(JSON.parse(encodeFrame({ type: 'manifest', tracks: [] }))).toEqual({ type: 'manifest', tracks: [] });
+    expect(JSON.parse(encodeFrame({ type: 'manifest', tracks: [] }))).toEqual({
+      type: 'manifest',
+      tracks: [],
+    });
   });
 });

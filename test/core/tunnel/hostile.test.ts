@@ -17,7 +17,10 @@ async function connected(h: Hub) {
   tunnels.push(r.tunnel);
   r.tunnel.setManifest(tracks(2));
   r.tunnel.start();
-  const s = await waitForStatus(r.tunnel, (x) => x.state === 'connected' && x.publishedTracks === 2);
+  const s = await waitForStatus(
+    r.tunnel,
+    (x) => x.state === 'connected' && x.publishedTracks === 2,
+  );
   return { ...r, sessionId: s.sessionId! };
 }
 
@@ -77,7 +80,11 @@ describe('hostile server frames', () => {
     const waiting = await waitForStatus(tunnel, (x) => x.state === 'waiting', 5_000);
     expect(waiting.problem?.code).toBe('server-error');
     expect(waiting.problem?.message).toMatch(/too large/);
-    const again = await waitForStatus(tunnel, (x) => x.state === 'connected' && x.publishedTracks === 2, 5_000);
+    const again = await waitForStatus(
+      tunnel,
+      (x) => x.state === 'connected' && x.publishedTracks === 2,
+      5_000,
+    );
     expect(again.sessionId).not.toBe(sessionId);
     expect(statuses.some((s) => s.state === 'stopped')).toBe(false);
   });
@@ -101,13 +108,17 @@ describe('hostile server frames', () => {
       sink.send(Buffer.from(JSON.stringify({ type: 'chunk_end', requestId: 'zz' })), r),
     );
     expect(sent).toBeUndefined();
-    await hub.waitFor(() => hub!.received.some((f) => f.type === 'chunk_end' && f.requestId === 'zz'));
+    await hub.waitFor(() =>
+      hub!.received.some((f) => f.type === 'chunk_end' && f.requestId === 'zz'),
+    );
     expect(hub.counters.invalidFrames).toBe(0); // a Buffer went out as a text frame, not binary
     expect(typeof sink.bufferedAmount).toBe('number');
     hub.kick(sessionId);
     await waitForStatus(tunnel, (x) => x.state !== 'connected');
     expect(sink.open).toBe(false);
-    const err = await new Promise<Error | undefined>((r) => sink.send('{"type":"chunk_end","requestId":"q"}', r));
+    const err = await new Promise<Error | undefined>((r) =>
+      sink.send('{"type":"chunk_end","requestId":"q"}', r),
+    );
     expect(err?.message).toMatch(/closed/);
   });
 });

@@ -35,7 +35,13 @@ describe('validateManifest', () => {
       duration: NaN,
     } as unknown as ManifestTrack;
     const r = validateManifest([hostile, track('d4', { duration: -1 })]);
-    expect(r.tracks[0]).toEqual({ id: 'c3', title: 'c3', fileSizeBytes: 1000, mimeType: 'audio/flac', allowDownload: true });
+    expect(r.tracks[0]).toEqual({
+      id: 'c3',
+      title: 'c3',
+      fileSizeBytes: 1000,
+      mimeType: 'audio/flac',
+      allowDownload: true,
+    });
     expect(r.tracks[1]).not.toHaveProperty('duration');
     expect(JSON.stringify(r.tracks)).not.toContain('secret');
   });
@@ -57,7 +63,9 @@ describe('validateManifest', () => {
   });
 
   it('keeps an explicit allowDownload false', () => {
-    expect(validateManifest([track('a', { allowDownload: false })]).tracks[0]?.allowDownload).toBe(false);
+    expect(validateManifest([track('a', { allowDownload: false })]).tracks[0]?.allowDownload).toBe(
+      false,
+    );
   });
 
   it('always produces a list the server accepts, even from a hostile input', () => {
@@ -80,8 +88,12 @@ describe('manifestFingerprint', () => {
     const a = [track('a1'), track('b2')];
     expect(manifestFingerprint(a)).toBe(manifestFingerprint(structuredClone(a)));
     expect(manifestFingerprint(a)).not.toBe(manifestFingerprint([track('b2'), track('a1')]));
-    expect(manifestFingerprint(a)).not.toBe(manifestFingerprint([track('a1'), track('b2', { fileSizeBytes: 1001 })]));
-    expect(manifestFingerprint(a)).not.toBe(manifestFingerprint([track('a1'), track('b2', { allowDownload: false })]));
+    expect(manifestFingerprint(a)).not.toBe(
+      manifestFingerprint([track('a1'), track('b2', { fileSizeBytes: 1001 })]),
+    );
+    expect(manifestFingerprint(a)).not.toBe(
+      manifestFingerprint([track('a1'), track('b2', { allowDownload: false })]),
+    );
     expect(manifestFingerprint([])).not.toBe(manifestFingerprint(a));
   });
 });

@@ -26,7 +26,10 @@ describe('PeerTunnel against the hub', () => {
     tunnel.setManifest(list);
     expect(tunnel.sink).toBeNull();
     tunnel.start();
-    const s = await waitForStatus(tunnel, (x) => x.state === 'connected' && x.publishedTracks === 5);
+    const s = await waitForStatus(
+      tunnel,
+      (x) => x.state === 'connected' && x.publishedTracks === 5,
+    );
     expect(s.server).toBe(hub.url);
     const [session] = hub.sessions();
     expect(s.sessionId).toBe(session?.id);
@@ -36,7 +39,9 @@ describe('PeerTunnel against the hub', () => {
       headers: { Authorization: 'Bearer tc_good' },
     });
     expect(await res.json()).toEqual(list);
-    const peers = (await (await fetch(`${hub.url}/api/peers`, { headers: { Authorization: 'Bearer tc_good' } })).json()) as {
+    const peers = (await (
+      await fetch(`${hub.url}/api/peers`, { headers: { Authorization: 'Bearer tc_good' } })
+    ).json()) as {
       trackCount: number;
     }[];
     expect(peers[0]?.trackCount).toBe(5);
@@ -63,7 +68,11 @@ describe('PeerTunnel against the hub', () => {
     hub = await startHub();
     const { tunnel } = open(hub);
     const list = tracks(3);
-    tunnel.setManifest([...list, { ...list[0]!, title: 'dupe' }, { ...list[1]!, id: 'zz', title: '' }]);
+    tunnel.setManifest([
+      ...list,
+      { ...list[0]!, title: 'dupe' },
+      { ...list[1]!, id: 'zz', title: '' },
+    ]);
     tunnel.start();
     await hub.waitFor(() => hub!.tracks().length === 4);
     expect(hub.counters.rejectedManifests).toBe(0);
@@ -99,14 +108,20 @@ describe('PeerTunnel against the hub', () => {
     const { tunnel } = open(hub);
     tunnel.setManifest(tracks(3));
     tunnel.start();
-    const first = await waitForStatus(tunnel, (x) => x.state === 'connected' && x.publishedTracks === 3);
+    const first = await waitForStatus(
+      tunnel,
+      (x) => x.state === 'connected' && x.publishedTracks === 3,
+    );
     const oldSink = tunnel.sink!;
     await hub.restart();
     const waiting = await waitForStatus(tunnel, (x) => x.state === 'waiting');
     expect(waiting.problem?.code).toBe('unreachable');
     expect(waiting.nextRetryAt).toBeGreaterThan(Date.now() - 50);
     expect(oldSink.open).toBe(false);
-    const second = await waitForStatus(tunnel, (x) => x.state === 'connected' && x.publishedTracks === 3);
+    const second = await waitForStatus(
+      tunnel,
+      (x) => x.state === 'connected' && x.publishedTracks === 3,
+    );
     expect(second.sessionId).not.toBe(first.sessionId);
     expect(second.problem).toBeUndefined();
     await hub.waitFor(() => hub!.tracks(second.sessionId).length === 3);

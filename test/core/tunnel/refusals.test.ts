@@ -91,7 +91,9 @@ describe('refused upgrades', () => {
     const web = http.createServer((_req, res) => res.end('<html>hello</html>'));
     await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
     cleanups.push(() => new Promise((r) => web.close(() => r())));
-    web.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello'));
+    web.on('upgrade', (_req, socket) =>
+      socket.end('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello'),
+    );
     const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
     const { tunnel, statuses } = open({ url }, SECRET);
     tunnel.start();

@@ -1,5 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import { normalizeServerUrl, peerSocketUrl, redactToken } from '../../../src/main/core/tunnel/server-url';
+import {
+  normalizeServerUrl,
+  peerSocketUrl,
+  redactToken,
+} from '../../../src/main/core/tunnel/server-url';
 
 describe('normalizeServerUrl', () => {
   const ok = (input: string) => {
@@ -23,7 +27,14 @@ describe('normalizeServerUrl', () => {
   });
 
   it('refuses other schemes, empty input and credentials', () => {
-    for (const bad of ['', '   ', 'ftp://example.org', 'ws://example.org', 'file:///etc', 'javascript:alert(1)']) {
+    for (const bad of [
+      '',
+      '   ',
+      'ftp://example.org',
+      'ws://example.org',
+      'file:///etc',
+      'javascript:alert(1)',
+    ]) {
       expect(normalizeServerUrl(bad).ok, bad).toBe(false);
     }
     const creds = normalizeServerUrl('https://bob:secret@example.org');
@@ -67,6 +78,8 @@ describe('redactToken', () => {
   });
 
   it('leaves text without tokens alone', () => {
-    expect(redactToken('Connected to https://example.org')).toBe('Connected to https://example.org');
+    expect(redactToken('Connected to https://example.org')).toBe(
+      'Connected to https://example.org',
+    );
   });
 });

@@ -2,7 +2,11 @@ import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RootWatcher, type FsWatcherLike, type WatchFactory } from '../../../src/main/core/watch/root-watcher';
+import {
+  RootWatcher,
+  type FsWatcherLike,
+  type WatchFactory,
+} from '../../../src/main/core/watch/root-watcher';
 import { record, tempDir, testExclude, waitFor } from './helpers';
 
 /** A watcher that becomes ready and then fails the way chokidar does when inotify runs out. */
@@ -44,7 +48,9 @@ describe('RootWatcher polling fallback', () => {
     const err = Object.assign(new Error('watch /x ENOSPC'), { code: 'ENOSPC' });
     fakes[0]!.emit('error', err);
     expect(w.mode).toBe('polling');
-    expect(rec.modes).toEqual([{ mode: 'polling', reason: 'Watch limit reached; rescanning every 150 ms' }]);
+    expect(rec.modes).toEqual([
+      { mode: 'polling', reason: 'Watch limit reached; rescanning every 150 ms' },
+    ]);
     expect(fakes[0]!.closed).toBe(true);
     await waitFor(() => rec.batches.length >= 3, 'three rescans');
     expect(rec.batches.every((b) => b.paths.length === 1 && b.paths[0] === root)).toBe(true);
@@ -63,7 +69,10 @@ describe('RootWatcher polling fallback', () => {
     const errors: Error[] = [];
     w.on('error', (e) => errors.push(e));
     await w.start();
-    fake.emit('error', Object.assign(new Error('EACCES: permission denied, watch /x/y'), { code: 'EACCES' }));
+    fake.emit(
+      'error',
+      Object.assign(new Error('EACCES: permission denied, watch /x/y'), { code: 'EACCES' }),
+    );
     expect(errors.map((e) => e.message)).toEqual(['EACCES: permission denied, watch /x/y']);
     expect(w.mode).toBe('watching');
   });

@@ -1,10 +1,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { RootChanges, RootWatcher, WatchMode } from '../../../src/main/core/watch/root-watcher';
+import type {
+  RootChanges,
+  RootWatcher,
+  WatchMode,
+} from '../../../src/main/core/watch/root-watcher';
 
 /** Polls `cond` every 25 ms until it holds; throws after `timeoutMs` with `what` in the message. */
-export async function waitFor(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(
+  cond: () => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

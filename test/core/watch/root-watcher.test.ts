@@ -2,7 +2,11 @@ import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { watch, type FSWatcher } from 'chokidar';
-import { RootWatcher, type RootWatcherOptions, type WatchFactory } from '../../../src/main/core/watch/root-watcher';
+import {
+  RootWatcher,
+  type RootWatcherOptions,
+  type WatchFactory,
+} from '../../../src/main/core/watch/root-watcher';
 import { record, sleep, tempDir, testExclude, waitFor } from './helpers';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -14,7 +18,14 @@ async function setup(opts: Partial<RootWatcherOptions> = {}, name = 'root') {
   const t = await tempDir();
   const root = path.join(t.dir, name);
   await mkdir(root);
-  const w = new RootWatcher({ root, exclude: testExclude, quietMs: 200, maxWaitMs: 2000, stabilityMs: 200, ...opts });
+  const w = new RootWatcher({
+    root,
+    exclude: testExclude,
+    quietMs: 200,
+    maxWaitMs: 2000,
+    stabilityMs: 200,
+    ...opts,
+  });
   cleanups.push(t.cleanup, () => w.close());
   return { base: t.dir, root, w, rec: record(w) };
 }
@@ -53,22 +64,25 @@ describe('RootWatcher with real chokidar', () => {
   });
 
   it('coalesces a burst of 2,000 files into a handful of batches', async () => {
-    const { root, w, rec } = await setup({ quietMs: 300, maxWaitMs: 2000 });
+    const { root, w, rec } = await setup({ quietMs: 300, maxWaitMs: 5000 });
     await w.start();
     const dir = path.join(root, 'album');
     await mkdir(dir);
     const files = Array.from({ length: 2000 }, (_, i) => path.join(dir, `t${i}.mp3`));
+    const began = Date.now();
     for (let i = 0; i < files.length; i += 200) {
       await Promise.all(files.slice(i, i + 200).map((f) => writeFile(f, 'a')));
     }
-    await waitFor(() => files.every((f) => rec.paths().has(f)), 'all 2,000 files', 20_000);
+    const burstMs = Date.now() - began;
+    await waitFor(() => files.every((f) => rec.paths().has(f)), 'all 2,000 files', 30_000);
     await sleep(600);
-    expect(rec.batches.length).toBeLessThanOrEqual(6);
+    // A handful; on a loaded machine a longer burst may add one batch per maxWait.
+    expect(rec.batches.length).toBeLessThanOrEqual(Math.max(6, Math.ceil(burstMs / 5000) + 3));
     expect(rec.paths().has(dir)).toBe(true);
   });
 
   it('holds a file that is still being written until its size settles', async () => {
-    const { root, w } = await setup({ stabilityMs: 500, quietMs: 100 });
+    const { root, w } = await setup({ stabilityMs: 1000, quietMs: 100 });
     const seen: { at: number; size: number }[] = [];
     const file = path.join(root, 'slow.flac');
     const { statSync } = await import('node:fs');
@@ -83,7 +97,7 @@ describe('RootWatcher with real chokidar', () => {
     }
     const lastWrite = Date.now() - 200;
     await waitFor(() => seen.length > 0, 'the slow file');
-    await sleep(800);
+    await sleep(1500);
     expect(seen).toHaveLength(1);
     expect(seen[0]!.size).toBe(10 * piece.length);
     expect(seen[0]!.at).toBeGreaterThanOrEqual(lastWrite);
