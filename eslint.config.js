@@ -37,7 +37,7 @@ export default tseslint.config(
   },
   {
     files: ['src/shared/**'],
-    rules: restrict([{ group: ['*', '!./*'], message: 'shared is the contract: no imports but its own files.' }]),
+    rules: restrict([{ regex: '^(?!\\./[\\w.-]+$)', message: 'shared is the contract: no imports but its own files.' }]),
   },
   {
     files: ['src/renderer/**'],

@@ -20,14 +20,17 @@ export interface ThrottleProxy {
   close(): Promise<void>;
 }
 
-/** Reads and writes in slices this big at most, so neither side's buffers can hide a backlog. */
+/** Writes in slices this big at most, so neither side's buffers can hide a backlog. */
 const SLICE = 4096;
+/** The proxy reads at most this far ahead of what the bucket has let through. */
+const READ_AHEAD = 16 * 1024;
+const TICK_MS = 2;
 
 /**
  * A TCP proxy on 127.0.0.1 that paces the client→server direction with a token bucket, emulating a
- * home uplink. Socket buffers are kept small (small highWaterMark, reading paused while over budget,
- * send buffer drained before the next read), so the backlog builds in the *client's* socket as it
- * would behind a real slow link, and the client's own pacing is what is measured.
+ * home uplink. The proxy reads only READ_AHEAD bytes ahead of the bucket (small highWaterMark,
+ * reading paused while over budget), so the backlog builds in the *client's* socket as it would
+ * behind a real slow link, and the client's own pacing is what is measured.
  */
 export async function startThrottleProxy(o: ThrottleOptions): Promise<ThrottleProxy> {
   const bytesPerMs = o.upBitsPerSecond / 8 / 1000;
@@ -35,56 +38,57 @@ export async function startThrottleProxy(o: ThrottleOptions): Promise<ThrottlePr
   const sockets = new Set<net.Socket>();
   let upBytes = 0;
 
-  const server = net.createServer({ highWaterMark: SLICE } as net.ServerOpts, (client) => {
-    const upstream = net.connect({ host: o.targetHost, port: o.targetPort, highWaterMark: SLICE });
+  const server = net.createServer({ highWaterMark: SLICE, allowHalfOpen: true } as net.ServerOpts, (client) => {
+    const upstream = net.connect({ host: o.targetHost, port: o.targetPort });
     sockets.add(client).add(upstream);
     client.setNoDelay(true);
     upstream.setNoDelay(true);
     let tokens = burst;
     let last = performance.now();
     const pending: Buffer[] = [];
+    let pendingBytes = 0;
     let timer: NodeJS.Timeout | undefined;
-    const refill = (): void => {
+    let clientEnded = false;
+    // Sends whatever the bucket allows every TICK_MS; reads ahead at most READ_AHEAD bytes.
+    const pump = (): void => {
       const now = performance.now();
       tokens = Math.min(burst, tokens + (now - last) * bytesPerMs);
       last = now;
-    };
-    const pump = (): void => {
-      timer = undefined;
-      refill();
-      while (pending.length > 0 && tokens >= 1) {
+      while (pending.length > 0 && tokens >= 1 && upstream.writableLength < SLICE * 4) {
         const head = pending[0]!;
         const n = Math.min(head.length, Math.floor(tokens), SLICE);
         upstream.write(head.subarray(0, n));
         upBytes += n;
+        pendingBytes -= n;
         tokens -= n;
         if (n === head.length) pending.shift();
         else pending[0] = head.subarray(n);
       }
-      if (pending.length > 0) {
-        client.pause(); // over budget: let the client's kernel buffer fill, as on a real link
-        timer = setTimeout(pump, Math.max(1, Math.ceil((Math.min(SLICE, pending[0]!.length) - tokens) / bytesPerMs)));
-      } else if (upstream.writableLength < SLICE) client.resume();
-      else upstream.once('drain', () => client.resume());
+      if (pendingBytes < READ_AHEAD) client.resume();
+      if (pending.length === 0) {
+        clearInterval(timer);
+        timer = undefined;
+        if (clientEnded) upstream.end(); // flushed: pass the client's FIN on
+      } else timer ??= setInterval(pump, TICK_MS);
     };
     client.on('data', (chunk: Buffer) => {
       pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes >= READ_AHEAD) client.pause(); // over budget: the backlog stays in the client's socket
       if (!timer) pump();
     });
-    upstream.on('data', (chunk: Buffer) => {
-      if (!client.write(chunk)) {
-        upstream.pause();
-        client.once('drain', () => upstream.resume());
-      }
+    client.on('end', () => {
+      clientEnded = true;
+      if (!timer) pump();
     });
     const shut = (): void => {
-      if (timer) clearTimeout(timer);
+      clearInterval(timer);
       client.destroy();
       upstream.destroy();
       sockets.delete(client);
       sockets.delete(upstream);
     };
-    client.on('close', shut).on('error', shut);
+    client.on('error', shut);
     upstream.on('close', shut).on('error', shut);
   });
   server.listen(0, '127.0.0.1');

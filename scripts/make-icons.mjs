@@ -40,7 +40,10 @@ const states = {
   error: ['#cf3a3a', 'alert'],
 };
 
-const tray = (color, glyph) => `<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32" viewBox="0 0 32 32">
+const tray = (
+  color,
+  glyph,
+) => `<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32" viewBox="0 0 32 32">
   <circle cx="16" cy="16" r="15" fill="${color}"/>
   <circle cx="16" cy="16" r="14.5" fill="none" stroke="#000" stroke-opacity="0.18"/>${glyphs[glyph]('#fff')}
 </svg>
@@ -72,7 +75,15 @@ function render(svgName, svg, outputs) {
   const svgPath = path.join(assets, svgName);
   writeFileSync(svgPath, svg);
   for (const [png, size] of outputs) {
-    execFileSync('rsvg-convert', ['-w', String(size), '-h', String(size), '-o', path.join(assets, png), svgPath]);
+    execFileSync('rsvg-convert', [
+      '-w',
+      String(size),
+      '-h',
+      String(size),
+      '-o',
+      path.join(assets, png),
+      svgPath,
+    ]);
   }
 }
 

@@ -32,6 +32,9 @@ export function randomGenre(rng: Rng): string {
 
 /** A name made safe as one path segment on Linux, macOS and Windows: no separators or reserved characters. */
 export function safeSegment(name: string): string {
-  const cleaned = name.replace(/[/\\:*?"<>|\u0000-\u001f]/g, '_').replace(/[. ]+$/, '');
+  const cleaned = [...name]
+    .map((ch) => (ch.charCodeAt(0) < 0x20 || '/\\:*?"<>|'.includes(ch) ? '_' : ch))
+    .join('')
+    .replace(/[. ]+$/, '');
   return cleaned === '' ? '_' : cleaned;
 }

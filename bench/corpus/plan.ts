@@ -106,7 +106,10 @@ export function planCorpus(tracks: number, seed: number): { files: FilePlan[]; t
           totals.ignoredAudio++;
         }
       }
-      if (rng.chance(0.5)) files.push({ kind: 'cover', rel: `${albumDir}/cover.jpg` }), totals.covers++;
+      if (rng.chance(0.5)) {
+        files.push({ kind: 'cover', rel: `${albumDir}/cover.jpg` });
+        totals.covers++;
+      }
       if (rng.chance(0.1)) {
         files.push({ kind: 'text', rel: `${albumDir}/notes.txt`, text: `${artist} - ${album}\nRipped for benchmarks.\n` });
         totals.textFiles++;

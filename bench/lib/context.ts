@@ -30,6 +30,8 @@ export interface BenchConfig {
   runs: number;
   /** Tracks for the scale scenario (100k; 10k with --quick). */
   scaleTracks: number;
+  /** Keep the scale corpus on disk afterwards (it is deleted by default: ~12 GB at 100k). */
+  keepCorpus: boolean;
 }
 
 /** Shared state of a bench run: config, scratch space under the OS temp dir, and collected figures. */

@@ -45,10 +45,11 @@ async function start(): Promise<void> {
     log,
   });
   // A token from an old settings file moves to the secret store and out of settings.
-  if (settings.legacyToken && !(await secrets.getToken())) await secrets.setToken(settings.legacyToken);
+  if (settings.legacyToken && !(await secrets.getToken()))
+    await secrets.setToken(settings.legacyToken);
 
   const choose = () => pickFolders(parent());
-  const core = new Engine({
+  const core = await Engine.create({
     stateDir: userData,
     settings,
     secrets,
@@ -59,10 +60,21 @@ async function start(): Promise<void> {
     pickFolders: choose,
   });
   engine = core;
-  const win = createMainWindow({ preload, indexHtml, devUrl, show: !launchedHidden(process.argv), icon });
+  const win = createMainWindow({
+    preload,
+    indexHtml,
+    devUrl,
+    show: !launchedHidden(process.argv),
+    icon,
+  });
   main = win;
-  const trusted = { file: pathToFileURL(indexHtml).href, devOrigin: devUrl && new URL(devUrl).origin };
-  cleanups.push(registerIpc({ engine: core, window: win.window, trusted, logsDir, pickFolders: choose, log }));
+  const trusted = {
+    file: pathToFileURL(indexHtml).href,
+    devOrigin: devUrl && new URL(devUrl).origin,
+  };
+  cleanups.push(
+    registerIpc({ engine: core, window: win.window, trusted, logsDir, pickFolders: choose, log }),
+  );
 
   const report = (what: string) => (err: unknown) => log.warn(`${what}: ${(err as Error).message}`);
   const addFolders = async () => {
@@ -75,7 +87,8 @@ async function start(): Promise<void> {
       settings,
       assetsDir,
       actions: {
-        'toggle-pause': () => void core.invoke('setPaused', !settings.get().paused).catch(report('Pause')),
+        'toggle-pause': () =>
+          void core.invoke('setPaused', !settings.get().paused).catch(report('Pause')),
         open: () => win.reveal(),
         'add-folder': () => void addFolders().catch(report('Add folder')),
         'toggle-autostart': () =>
@@ -86,7 +99,9 @@ async function start(): Promise<void> {
       },
     }),
   );
-  cleanups.push(startDesktopNotifications({ engine: core, settings, icon, onClick: () => win.reveal() }));
+  cleanups.push(
+    startDesktopNotifications({ engine: core, settings, icon, onClick: () => win.reveal() }),
+  );
 
   let autostart = settings.get().autostart;
   void applyAutostart(autostart, log);

@@ -10,7 +10,9 @@ import { COMMAND_NAMES } from './contract';
 export type Checked<T> = { ok: true; args: T } | { ok: false; error: string };
 
 /** A validated call: its name and the cleaned argument tuple, correlated. */
-export type ValidCall = { [K in CommandName]: { ok: true; name: K; args: CommandArgs<K> } }[CommandName];
+export type ValidCall = {
+  [K in CommandName]: { ok: true; name: K; args: CommandArgs<K> };
+}[CommandName];
 
 /** Upper bounds; generous for real use, small enough that a hostile caller cannot exhaust memory. */
 export const LIMITS = {
@@ -68,7 +70,8 @@ function list<T>(v: unknown, what: string, max: number, item: (x: unknown, w: st
 }
 
 function record(v: unknown, what: string, keys: readonly string[]): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(`${what} must be an object`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    return fail(`${what} must be an object`);
   for (const k of Object.keys(v)) {
     if (!keys.includes(k)) fail(`${what} has an unknown field "${k.slice(0, 64)}"`);
   }
@@ -78,7 +81,8 @@ function record(v: unknown, what: string, keys: readonly string[]): Record<strin
 const POLICIES: readonly DownloadPolicy[] = ['inherit', 'allow', 'deny'];
 
 function policy(v: unknown, what: string): DownloadPolicy {
-  if (!POLICIES.includes(v as DownloadPolicy)) fail(`${what} must be one of ${POLICIES.join(', ')}`);
+  if (!POLICIES.includes(v as DownloadPolicy))
+    fail(`${what} must be one of ${POLICIES.join(', ')}`);
   return v as DownloadPolicy;
 }
 
@@ -92,7 +96,8 @@ const pattern = (v: unknown, w: string) => str(v, w, LIMITS.pattern);
 
 function server(v: unknown): string {
   const s = str(v, 'server address', 2048).trim();
-  if (!/^https?:\/\/[^\s]+$/i.test(s) && !/^[^\s/]+[^\s]*$/.test(s)) fail('server address is not a URL');
+  if (!/^https?:\/\/[^\s]+$/i.test(s) && !/^[^\s/]+[^\s]*$/.test(s))
+    fail('server address is not a URL');
   return s;
 }
 
@@ -154,7 +159,8 @@ const VALIDATORS: { [K in CommandName]: (args: unknown[]) => CommandArgs<K> } = 
     const o = record(a[1], 'folder options', ['download', 'exclude']);
     const opts: { download?: DownloadPolicy; exclude?: string[] } = {};
     if (o.download !== undefined) opts.download = policy(o.download, 'download');
-    if (o.exclude !== undefined) opts.exclude = list(o.exclude, 'exclude', LIMITS.patterns, pattern);
+    if (o.exclude !== undefined)
+      opts.exclude = list(o.exclude, 'exclude', LIMITS.patterns, pattern);
     return [folderPath(a[0]), opts];
   },
   setTrackDownload: (a) => {
@@ -180,7 +186,10 @@ export function isCommandName(name: unknown): name is CommandName {
 }
 
 /** Validates one command's arguments; never throws. */
-export function validateArgs<K extends CommandName>(name: K, args: unknown): Checked<CommandArgs<K>> {
+export function validateArgs<K extends CommandName>(
+  name: K,
+  args: unknown,
+): Checked<CommandArgs<K>> {
   if (!Array.isArray(args)) return { ok: false, error: `${name}: arguments must be a list` };
   try {
     return { ok: true, args: VALIDATORS[name](args) as CommandArgs<K> };
@@ -194,7 +203,10 @@ export function validateArgs<K extends CommandName>(name: K, args: unknown): Che
  * Validates a whole call from an untrusted caller: unknown names are refused, arguments are checked
  * and cleaned. Never throws; the error text is safe to show and send back.
  */
-export function validateCall(name: unknown, args: unknown): ValidCall | { ok: false; error: string } {
+export function validateCall(
+  name: unknown,
+  args: unknown,
+): ValidCall | { ok: false; error: string } {
   if (!isCommandName(name)) {
     const shown = typeof name === 'string' ? `"${name.slice(0, 64)}"` : typeof name;
     return { ok: false, error: `unknown command ${shown}` };

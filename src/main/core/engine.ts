@@ -15,14 +15,15 @@ import type {
 } from '../../shared/contract';
 import { ActivityLog } from './activity-log';
 import { EngineConnection } from './engine-connection';
-import { folderConflict, rootOf } from './folders';
+import { FolderSet } from './folder-set';
+import { folderConflict } from './folders';
 import { Library, type LibraryOptions } from './library/library';
 import { ScanCache } from './library/scan-cache';
 import { writeFileAtomic } from './fs/atomic-write';
 import { silentLogger, type Logger } from './logger';
 import { buildManifest, toTrackInfo } from './publisher';
 import type { SecretStore, SettingsStore } from './settings/store';
-import { SharedFolder, type SharedFolderOptions } from './shared-folder';
+import type { SharedFolderOptions } from './shared-folder';
 import { TransferManager } from './transfers/transfer-manager';
 import { nextSafetyRescanDelay } from './watch/safety-rescan';
 
@@ -58,7 +59,7 @@ export class Engine implements Api {
   private readonly events = new EventEmitter();
   private readonly cache: ScanCache;
   readonly library: Library;
-  private readonly folders = new Map<string, SharedFolder>();
+  private readonly folders: FolderSet;
   private readonly transfers: TransferManager;
   private readonly connection: EngineConnection;
   private readonly activity = new ActivityLog();
@@ -114,6 +115,13 @@ export class Engine implements Api {
       this.schedulePublish();
       this.scheduleFolders();
     });
+    this.folders = new FolderSet(this.library, () => ({
+      pollIntervalMs: this.opts.settings.get().pollIntervalSeconds * 1000,
+      ...this.opts.watch,
+    }));
+    this.folders.on('status', () => this.scheduleFolders());
+    this.folders.on('offline', () => this.publishNow());
+    this.folders.on('log', (level, message) => this.note(level, message));
     this.transfers.on('stale', (trackId) => void this.refreshTrack(trackId));
     this.transfers.on('update', () => this.emitTransfers());
     this.transfers.on('totals', () => this.emitTransfers());
@@ -129,14 +137,14 @@ export class Engine implements Api {
     const settings = this.opts.settings.get();
     for (const f of settings.folders) {
       this.library.loadFromCache(f.path);
-      this.addFolderRuntime(f);
+      this.folders.add(f);
     }
     this.publishNow();
     await this.connection.restart();
     this.scheduleSafetyRescan();
     this.statsTimer = setInterval(() => void this.saveStats(), 60_000);
     this.statsTimer.unref();
-    await Promise.all([...this.folders.values()].map((f) => f.start()));
+    await this.folders.startAll();
   }
 
   /** Stops readers, closes the socket and the watchers, saves the cache and the totals. */
@@ -146,7 +154,7 @@ export class Engine implements Api {
     }
     await this.connection.stop();
     await this.transfers.close();
-    await Promise.all([...this.folders.values()].map((f) => f.close()));
+    await this.folders.closeAll();
     await this.cache.save();
     await this.saveStats();
     this.started = false;
@@ -166,19 +174,7 @@ export class Engine implements Api {
   async reload(patch: Partial<Settings>): Promise<void> {
     const prev = this.opts.settings.get();
     const next = this.updateSettings(patch);
-    const wanted = new Map(next.folders.map((f) => [f.path, f]));
-    for (const [p, folder] of [...this.folders]) {
-      if (!wanted.has(p)) {
-        this.folders.delete(p);
-        await folder.close();
-        this.library.removeRoot(p);
-      }
-    }
-    for (const f of next.folders) {
-      const existing = this.folders.get(f.path);
-      if (existing) existing.update(f);
-      else void this.addFolderRuntime(f).start();
-    }
+    await this.folders.sync(next.folders);
     this.transfers.setLimits({
       maxConcurrent: next.maxConcurrentTransfers,
       uploadRateLimit: next.uploadRateLimit,
@@ -196,7 +192,7 @@ export class Engine implements Api {
 
   /** Resolves when every folder's current scan has finished (daemon `--scan-only`, tests). */
   async whenScanned(): Promise<void> {
-    await Promise.all([...this.folders.values()].map((f) => f.idle()));
+    await this.folders.idle();
   }
 
   on<E extends EventName>(name: E, listener: Listener<E>): () => void {
@@ -233,11 +229,11 @@ export class Engine implements Api {
     addFolders: async (paths) => this.addFolders(paths),
     removeFolder: async (p) => this.removeFolder(p),
     rescan: async (p) => {
-      const targets = p ? [this.requireFolder(p)] : [...this.folders.values()];
+      const targets = p ? [this.folders.require(p)] : this.folders.all();
       await Promise.all(targets.map((f) => f.rescan()));
     },
     setFolderOptions: async (p, patch) => {
-      const folder = this.requireFolder(p);
+      const folder = this.folders.require(p);
       const folders = this.opts.settings
         .get()
         .folders.map((f) => (f.path === folder.path ? { ...f, ...patch } : f));
@@ -287,7 +283,7 @@ export class Engine implements Api {
     return {
       version: this.opts.version,
       connection: this.connection.status,
-      folders: this.folderStatuses(),
+      folders: this.folders.statuses(),
       trackCount: this.manifest().length,
       transfers: t.list(),
       totals: t.totals(),
@@ -304,7 +300,7 @@ export class Engine implements Api {
     const errors: string[] = [];
     for (const raw of paths) {
       const p = path.resolve(raw);
-      const conflict = folderConflict([...this.folders.keys()], p);
+      const conflict = folderConflict(this.folders.paths(), p);
       if (conflict) {
         errors.push(conflict);
         continue;
@@ -312,7 +308,7 @@ export class Engine implements Api {
       const settings = this.opts.settings.get();
       const options = { path: p, download: 'inherit' as const, exclude: [...settings.defaultExclude] };
       this.updateSettings({ folders: [...settings.folders, options] });
-      const folder = this.addFolderRuntime(options);
+      const folder = this.folders.add(options);
       this.note('info', `Sharing ${p}`);
       void folder.start();
       added.push(folder.status());
@@ -324,41 +320,13 @@ export class Engine implements Api {
   }
 
   private async removeFolder(p: string): Promise<void> {
-    const folder = this.requireFolder(p);
-    this.folders.delete(folder.path);
-    await folder.close();
+    const folder = this.folders.require(p);
+    await this.folders.remove(folder.path);
     const settings = this.opts.settings.get();
     this.updateSettings({ folders: settings.folders.filter((f) => f.path !== folder.path) });
-    this.library.removeRoot(folder.path);
     this.cache.scheduleSave();
     this.note('info', `Stopped sharing ${folder.path}`);
     this.publishNow();
-    this.scheduleFolders();
-  }
-
-  private addFolderRuntime(options: Settings['folders'][number]): SharedFolder {
-    const settings = this.opts.settings.get();
-    const folder = new SharedFolder(options, this.library, {
-      pollIntervalMs: settings.pollIntervalSeconds * 1000,
-      ...this.opts.watch,
-    });
-    let wasOffline = false;
-    folder.on('status', () => {
-      if (folder.offline !== wasOffline) {
-        wasOffline = folder.offline;
-        this.publishNow();
-      }
-      this.scheduleFolders();
-    });
-    folder.on('log', (level, message) => this.note(level, message));
-    this.folders.set(options.path, folder);
-    return folder;
-  }
-
-  private requireFolder(p: string): SharedFolder {
-    const folder = this.folders.get(path.resolve(p));
-    if (!folder) throw new Error(`${p} is not a shared folder.`);
-    return folder;
   }
 
   private resolveTrack(id: string) {
@@ -376,19 +344,11 @@ export class Engine implements Api {
 
   private async refreshTrack(trackId: string): Promise<void> {
     const e = this.library.get(trackId);
-    if (!e) return;
-    const root = rootOf(this.folders.keys(), e.path);
-    if (root) await this.folders.get(root)?.refresh([e.path]);
+    if (e) await this.folders.holding(e.path)?.refresh([e.path]);
   }
 
   private offlineRoots(): Set<string> {
-    const out = new Set<string>();
-    for (const f of this.folders.values()) if (f.offline) out.add(f.path);
-    return out;
-  }
-
-  private folderStatuses(): FolderStatus[] {
-    return [...this.folders.values()].map((f) => f.status());
+    return this.folders.offlineRoots();
   }
 
   private updateSettings(patch: Partial<Settings>): Settings {
@@ -429,7 +389,7 @@ export class Engine implements Api {
     if (this.foldersTimer) return;
     this.foldersTimer = setTimeout(() => {
       this.foldersTimer = null;
-      this.emit('folders', this.folderStatuses());
+      this.emit('folders', this.folders.statuses());
     }, 250);
   }
 
@@ -442,7 +402,7 @@ export class Engine implements Api {
     const hours = this.opts.settings.get().rescanIntervalHours;
     this.rescanTimer = setTimeout(() => {
       this.rescanTimer = null;
-      void Promise.all([...this.folders.values()].map((f) => f.rescan())).finally(() =>
+      void this.folders.rescanAll().finally(() =>
         this.scheduleSafetyRescan(),
       );
     }, nextSafetyRescanDelay(hours, Math.random));

@@ -29,7 +29,12 @@ export function isTrustedSender(frameUrl: string, expected: TrustedPage): boolea
   if (!url) return false;
   if (url.protocol === 'file:') {
     const want = expected.file ? parse(expected.file) : null;
-    return want !== null && want.protocol === 'file:' && url.host === want.host && url.pathname === want.pathname;
+    return (
+      want !== null &&
+      want.protocol === 'file:' &&
+      url.host === want.host &&
+      url.pathname === want.pathname
+    );
   }
   if (url.protocol === 'http:' || url.protocol === 'https:') {
     const dev = expected.devOrigin ? parse(expected.devOrigin) : null;

@@ -43,7 +43,9 @@ export function registerIpc(opts: IpcOptions): () => void {
 
   ipcMain.handle(IPC_INVOKE, async (event, name: unknown, args: unknown): Promise<IpcReply> => {
     if (!fromOurPage(event, opts)) {
-      opts.log.warn(`Refused an IPC call from an untrusted frame (${event.senderFrame?.url ?? 'gone'}).`);
+      opts.log.warn(
+        `Refused an IPC call from an untrusted frame (${event.senderFrame?.url ?? 'gone'}).`,
+      );
       return { ok: false, error: 'This page may not control tunecamp-share.' };
     }
     const call = validateCall(name, args);

@@ -30,7 +30,10 @@ export function encryptionIsReal(f: EncryptionFacts): boolean {
 }
 
 /** Decides the policy; `plainConsent` is undefined while the user has not been asked. */
-export function decideSecretPolicy(f: EncryptionFacts, plainConsent: boolean | undefined): SecretPolicy {
+export function decideSecretPolicy(
+  f: EncryptionFacts,
+  plainConsent: boolean | undefined,
+): SecretPolicy {
   if (encryptionIsReal(f)) return 'encrypt';
   if (plainConsent === undefined) return 'ask';
   return plainConsent ? 'plain' : 'refuse';

@@ -3,7 +3,7 @@
  * real encryption, otherwise per the user's choice (plain 0600 file, or memory only). Takes
  * safeStorage as a parameter so it runs, and is tested, without Electron.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../core/logger';
 import type { SecretStore } from '../core/settings/store';

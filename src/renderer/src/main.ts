@@ -7,4 +7,4 @@ import { chooseTransport } from './lib/transport';
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 
-mount(App, { target, props: { transport: chooseTransport(window) } });
+void chooseTransport(window).then((transport) => mount(App, { target, props: { transport } }));

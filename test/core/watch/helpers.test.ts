@@ -71,6 +71,28 @@ describe('ChangeCoalescer', () => {
   });
 });
 
+describe('ChangeCoalescer while files are settling', () => {
+  it('waits past the quiet period while busy, but not past maxWait', async () => {
+    const batches: string[][] = [];
+    let busy = true;
+    const c = new ChangeCoalescer({
+      quietMs: 50,
+      maxWaitMs: 400,
+      flush: (p) => batches.push(p),
+      busy: () => busy,
+    });
+    c.add('a');
+    await sleep(200);
+    expect(batches).toEqual([]);
+    await sleep(350);
+    expect(batches).toEqual([['a']]);
+    busy = false;
+    c.add('b');
+    await sleep(150);
+    expect(batches).toEqual([['a'], ['b']]);
+  });
+});
+
 describe('nextSafetyRescanDelay', () => {
   it('stays within ±10 % of the interval', () => {
     expect(nextSafetyRescanDelay(6, () => 0)).toBe(0.9 * 6 * 3_600_000);

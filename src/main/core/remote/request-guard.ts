@@ -9,7 +9,8 @@ const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 /** Host names allowed for a server bound to `boundHost` (a wildcard bind allows loopback only). */
 export function allowedHostNames(boundHost: string): string[] {
   const wildcard = boundHost === '0.0.0.0' || boundHost === '::' || boundHost === '';
-  const bound = boundHost.includes(':') && !boundHost.startsWith('[') ? `[${boundHost}]` : boundHost;
+  const bound =
+    boundHost.includes(':') && !boundHost.startsWith('[') ? `[${boundHost}]` : boundHost;
   return wildcard || LOOPBACK_NAMES.includes(bound) ? LOOPBACK_NAMES : [...LOOPBACK_NAMES, bound];
 }
 
@@ -28,7 +29,11 @@ export function isAllowedHost(host: string | undefined, names: string[], port: n
  * one of our own origins. Defends against cross-site WebSocket hijacking: browsers always send
  * Origin on WebSocket upgrades, and a foreign page's origin is not ours.
  */
-export function isAllowedOrigin(origin: string | undefined, names: string[], port: number): boolean {
+export function isAllowedOrigin(
+  origin: string | undefined,
+  names: string[],
+  port: number,
+): boolean {
   if (origin === undefined) return true;
   const lower = origin.toLowerCase();
   return names.some((n) => lower === `http://${n.toLowerCase()}:${port}`);

@@ -39,16 +39,20 @@ export class ConfSettingsStore extends ValidatedStore {
 
 function openConf(stateDir: string, problems: string[], now: () => Date): Conf<Store> {
   // 0600: the file names the server and the account; other local users have no business reading it.
-  const make = () => new Conf<Store>({ cwd: stateDir, configName: 'settings', configFileMode: 0o600 });
+  const make = () =>
+    new Conf<Store>({ cwd: stateDir, configName: 'settings', configFileMode: 0o600 });
   try {
     return make();
   } catch (err) {
     const e = err as Error;
     const file = path.join(stateDir, 'settings.json');
-    if (e.name !== 'SyntaxError') throw new Error(`Could not read settings from ${file}: ${e.message}`, { cause: err });
+    if (e.name !== 'SyntaxError')
+      throw new Error(`Could not read settings from ${file}: ${e.message}`, { cause: err });
     const backup = `${file}.corrupt-${now().toISOString().replace(/[:.]/g, '-')}`;
     renameSync(file, backup);
-    problems.push(`Settings file ${file} was unreadable (${e.message}); it was kept as ${backup} and defaults are used.`);
+    problems.push(
+      `Settings file ${file} was unreadable (${e.message}); it was kept as ${backup} and defaults are used.`,
+    );
     return make();
   }
 }

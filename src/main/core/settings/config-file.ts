@@ -13,7 +13,9 @@ import { migrateSettings, validateSettingsPatch } from './schema';
  * unknown keys are left out and listed in `problems`. Folder paths may be relative to the file
  * or start with `~/`.
  */
-export async function loadConfigFile(file: string): Promise<{ settings: Partial<Settings>; problems: string[] }> {
+export async function loadConfigFile(
+  file: string,
+): Promise<{ settings: Partial<Settings>; problems: string[] }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -29,14 +31,21 @@ export async function loadConfigFile(file: string): Promise<{ settings: Partial<
   } catch (err) {
     const at = jsonErrorLocation(text);
     const where = at ? ` at line ${at.line}, column ${at.column}` : '';
-    throw new Error(`Config file ${file} is not valid JSON${where}: ${(err as Error).message}`, { cause: err });
+    throw new Error(`Config file ${file} is not valid JSON${where}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
-  if (!isRecord(raw)) throw new Error(`Config file ${file} must hold a JSON object of settings (got ${describe(raw)}).`);
+  if (!isRecord(raw))
+    throw new Error(
+      `Config file ${file} must hold a JSON object of settings (got ${describe(raw)}).`,
+    );
   const migrated = migrateSettings(raw);
   const problems = [...migrated.problems];
-  if (migrated.legacyToken) problems.push('The token is not read from the config file; use --token-file instead.');
+  if (migrated.legacyToken)
+    problems.push('The token is not read from the config file; use --token-file instead.');
   const value = migrated.value as Record<string, unknown>;
-  if (Array.isArray(value.folders)) value.folders = value.folders.map((f) => resolveFolder(f, path.dirname(file)));
+  if (Array.isArray(value.folders))
+    value.folders = value.folders.map((f) => resolveFolder(f, path.dirname(file)));
   const { patch, problems: invalid } = validateSettingsPatch(value);
   return { settings: patch, problems: [...problems, ...invalid] };
 }

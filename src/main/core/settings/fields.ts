@@ -24,7 +24,8 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'string') return `text ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+  if (typeof v === 'string')
+    return `text ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
   if (typeof v === 'number' || typeof v === 'boolean') return `${typeof v} ${String(v)}`;
   return typeof v;
 }
@@ -91,10 +92,15 @@ function folder(item: unknown, index: number, problems: string[]): FolderOptions
   const p = path.resolve(raw.path);
   let download: DownloadPolicy = 'inherit';
   if (raw.download !== undefined) {
-    if (POLICIES.includes(raw.download as DownloadPolicy)) download = raw.download as DownloadPolicy;
-    else problems.push(`${p}: download must be inherit, allow or deny (got ${describe(raw.download)}).`);
+    if (POLICIES.includes(raw.download as DownloadPolicy))
+      download = raw.download as DownloadPolicy;
+    else
+      problems.push(
+        `${p}: download must be inherit, allow or deny (got ${describe(raw.download)}).`,
+      );
   }
-  const exclude = raw.exclude === undefined ? [] : (patterns(`${p}: exclude`, raw.exclude, problems) ?? []);
+  const exclude =
+    raw.exclude === undefined ? [] : (patterns(`${p}: exclude`, raw.exclude, problems) ?? []);
   return { path: p, download, exclude };
 }
 

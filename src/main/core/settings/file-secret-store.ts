@@ -32,7 +32,8 @@ export class FileSecretStore implements SecretStore {
   /** Replaces the stored token. */
   async setToken(token: string): Promise<void> {
     const value = token.trim();
-    if (value === '' || /\s/.test(value)) throw new Error('The token is empty or contains spaces; paste it again.');
+    if (value === '' || /\s/.test(value))
+      throw new Error('The token is empty or contains spaces; paste it again.');
     // 0700 directory and 0600 file: other local users must not read the token.
     await mkdir(path.dirname(this.path), { recursive: true, mode: 0o700 });
     const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

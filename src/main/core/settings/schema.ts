@@ -32,7 +32,10 @@ const TOLERATED = new Set(['schemaVersion', '__internal__']);
  * `update()` patches). Never throws: unusable values are left out, out-of-range numbers are
  * clamped, and each correction or unknown key is described in `problems`.
  */
-export function validateSettingsPatch(raw: unknown): { patch: Partial<Settings>; problems: string[] } {
+export function validateSettingsPatch(raw: unknown): {
+  patch: Partial<Settings>;
+  problems: string[];
+} {
   const problems: string[] = [];
   if (!isRecord(raw)) {
     problems.push(`Settings must be an object (got ${describe(raw)}).`);
@@ -41,7 +44,10 @@ export function validateSettingsPatch(raw: unknown): { patch: Partial<Settings>;
   const patch: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (Object.hasOwn(FIELD_CHECKS, key)) {
-      const check = FIELD_CHECKS[key as keyof typeof FIELD_CHECKS] as (v: unknown, p: string[]) => unknown;
+      const check = FIELD_CHECKS[key as keyof typeof FIELD_CHECKS] as (
+        v: unknown,
+        p: string[],
+      ) => unknown;
       const checked = check(value, problems);
       if (checked !== undefined) patch[key] = checked;
     } else if (!TOLERATED.has(key)) {
@@ -58,7 +64,10 @@ export function validateSettingsPatch(raw: unknown): { patch: Partial<Settings>;
  */
 export function validateSettings(raw: unknown): { settings: Settings; problems: string[] } {
   const { patch, problems } = validateSettingsPatch(raw);
-  return { settings: { ...defaultSettings(), ...patch, schemaVersion: CURRENT_SCHEMA_VERSION }, problems };
+  return {
+    settings: { ...defaultSettings(), ...patch, schemaVersion: CURRENT_SCHEMA_VERSION },
+    problems,
+  };
 }
 
 /** What migrateSettings produced: an object in the current shape (not yet validated). */

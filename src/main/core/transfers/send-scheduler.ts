@@ -26,6 +26,8 @@ export interface SchedulerHooks {
   sent(laneId: string, item: LaneItem): void;
   /** The socket is done with `item` (`err` set if the send failed). Never called for an old sink. */
   done(laneId: string, item: LaneItem, err: Error | undefined): void;
+  /** Frames are waiting but the sink reports closed: treat like a failed send. */
+  lost(): void;
 }
 
 /** Construction options; byte counts are wire bytes. */
@@ -164,9 +166,14 @@ export class SendScheduler {
   private pumpOnce(): void {
     for (;;) {
       const sink = this.sink;
-      if (!sink || !sink.open || this.timer) return;
+      if (!sink || this.timer) return;
       const idx = this.nextLane();
       if (idx < 0) return;
+      if (!sink.open) {
+        // Frames are waiting and the socket is gone: the same as a failed send.
+        this.opts.hooks.lost();
+        return;
+      }
       const lane = this.lanes[idx]!;
       const item = lane.items[0]!;
       const window = this.window();

@@ -31,6 +31,7 @@ import type {
 export type { TransferDebug } from './types';
 
 const HISTORY = 50;
+const LOST = 'The connection was lost while sending';
 /** Progress events at most ~4 times per second. */
 const EMIT_MS = 250;
 
@@ -54,7 +55,7 @@ export class TransferManager extends EventEmitter<{
   private readingBytes = 0;
   private peakReadAhead = 0;
   private readonly ticker = new Ticker(EMIT_MS, () => this.flush());
-  private readonly closing = new Set<Promise<void>>();
+  private readonly pending = new Set<Promise<void>>();
   private closed = false;
 
   constructor(private readonly opts: TransferOptions) {
@@ -70,7 +71,11 @@ export class TransferManager extends EventEmitter<{
       maxInflight,
       uploadRateLimit: opts.uploadRateLimit ?? 0,
       now: this.now,
-      hooks: { sent: (id) => this.onSent(id), done: (id, item, err) => this.onDone(id, item, err) },
+      hooks: {
+        sent: (id) => this.onSent(id),
+        done: (id, item, err) => this.onDone(id, item, err),
+        lost: () => this.dropAll('failed', LOST),
+      },
     });
     this.reader = {
       sched: this.sched,
@@ -172,12 +177,13 @@ export class TransferManager extends EventEmitter<{
     this.dropAll('cancelled', 'Shutting down');
     this.sched.close();
     this.ticker.stop();
-    await Promise.all([...this.closing]);
+    // Opens in progress finish (and release their handle) before the closes they queue.
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
   private startNext(): void {
     while (!this.closed && this.active.size < this.maxConcurrent && this.queue.length > 0) {
-      void this.start(this.queue.shift()!);
+      this.track(this.start(this.queue.shift()!));
     }
   }
 
@@ -215,7 +221,7 @@ export class TransferManager extends EventEmitter<{
   }
 
   private onDone(id: string, item: LaneItem, err: Error | undefined): void {
-    if (err) return this.dropAll('failed', 'The connection was lost while sending');
+    if (err) return this.dropAll('failed', LOST);
     const now = this.now();
     const rec = this.active.get(id);
     if (item.dataBytes > 0) {
@@ -266,9 +272,17 @@ export class TransferManager extends EventEmitter<{
 
   private release(handle: FileHandle): void {
     // close() waits for a read still in progress on the handle, then frees the descriptor.
-    const p = handle.close().catch(() => undefined);
-    this.closing.add(p);
-    void p.then(() => this.closing.delete(p));
+    this.track(handle.close());
+  }
+
+  /** Remember a pending open or close, so close() can wait until every descriptor is released. */
+  private track(p: Promise<unknown>): void {
+    const settled = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.pending.add(settled);
+    void settled.then(() => this.pending.delete(settled));
   }
 
   private notePeak(): void {

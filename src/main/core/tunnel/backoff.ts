@@ -31,7 +31,10 @@ export const DEFAULT_BACKOFF: BackoffOptions = {
  * `min(capMs, baseMs * 2^attempt)`, never below a quarter of the base so a burst of failures
  * cannot turn into a tight loop.
  */
-export function nextDelay(attempt: number, opts: Pick<BackoffOptions, 'baseMs' | 'capMs' | 'random'>): number {
+export function nextDelay(
+  attempt: number,
+  opts: Pick<BackoffOptions, 'baseMs' | 'capMs' | 'random'>,
+): number {
   const exp = Math.min(Math.max(0, Math.floor(attempt)), 30);
   const ceiling = Math.min(opts.capMs, opts.baseMs * 2 ** exp);
   const floor = Math.min(ceiling, opts.baseMs / 4);
@@ -39,7 +42,9 @@ export function nextDelay(attempt: number, opts: Pick<BackoffOptions, 'baseMs' |
 }
 
 /** A slow retry delay in [slowMinMs, slowMaxMs], jittered so many clients do not return together. */
-export function slowDelay(opts: Pick<BackoffOptions, 'slowMinMs' | 'slowMaxMs' | 'random'>): number {
+export function slowDelay(
+  opts: Pick<BackoffOptions, 'slowMinMs' | 'slowMaxMs' | 'random'>,
+): number {
   return Math.round(opts.slowMinMs + clamp01(opts.random()) * (opts.slowMaxMs - opts.slowMinMs));
 }
 
@@ -57,9 +62,17 @@ export type FailureKind =
  * The retry policy: 401/403 stop (the user must act), 503, a non-TuneCamp answer (404, 2xx, 3xx) and session
  * conflicts retry slowly, anything else (network, timeouts, 5xx, drops) retries exponentially.
  */
-export function retryDecision(failure: FailureKind, attempt: number, opts: BackoffOptions): RetryDecision {
-  if (failure.kind === 'http' && (failure.status === 401 || failure.status === 403)) return { retry: false };
-  if (failure.kind === 'http' && (failure.status === 503 || failure.status === 404 || failure.status < 400)) {
+export function retryDecision(
+  failure: FailureKind,
+  attempt: number,
+  opts: BackoffOptions,
+): RetryDecision {
+  if (failure.kind === 'http' && (failure.status === 401 || failure.status === 403))
+    return { retry: false };
+  if (
+    failure.kind === 'http' &&
+    (failure.status === 503 || failure.status === 404 || failure.status < 400)
+  ) {
     // 503: sharing is off; 404 or a plain 2xx/3xx page: not a TuneCamp peer endpoint. Minutes, not seconds.
     return { retry: true, delayMs: slowDelay(opts) };
   }

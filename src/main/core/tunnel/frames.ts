@@ -50,7 +50,9 @@ export function parseServerFrame(data: unknown, isBinary: boolean): ServerFrame 
   if (typeof type !== 'string' || !type) return invalid('no type');
   switch (type) {
     case 'auth_ok':
-      return isId(value.sessionId) ? { type, sessionId: value.sessionId } : invalid('auth_ok without sessionId');
+      return isId(value.sessionId)
+        ? { type, sessionId: value.sessionId }
+        : invalid('auth_ok without sessionId');
     case 'ping':
       return { type };
     case 'stream_request':
@@ -59,7 +61,9 @@ export function parseServerFrame(data: unknown, isBinary: boolean): ServerFrame 
       if (!isId(value.trackId)) return invalid(`${type} without a valid trackId`);
       return { type, requestId: value.requestId, trackId: value.trackId };
     case 'cancel_request':
-      return isId(value.requestId) ? { type, requestId: value.requestId } : invalid('cancel_request without requestId');
+      return isId(value.requestId)
+        ? { type, requestId: value.requestId }
+        : invalid('cancel_request without requestId');
     case 'system':
       return { type, text: systemText(value) };
     default:
@@ -82,8 +86,9 @@ export const PONG_FRAME = encodeFrame({ type: 'pong' });
  * only through the library map, so `../etc/passwd` simply finds no track.
  */
 export function isId(v: unknown): v is string {
-  // eslint-disable-next-line no-control-regex
-  return typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH && !/[\u0000-\u001f]/.test(v);
+  if (typeof v !== 'string' || v.length === 0 || v.length > MAX_ID_LENGTH) return false;
+  for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) < 0x20) return false;
+  return true;
 }
 
 function systemText(v: Record<string, unknown>): string {
@@ -94,7 +99,8 @@ function systemText(v: Record<string, unknown>): string {
 function toText(data: unknown): string | null {
   if (typeof data === 'string') return data;
   if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data) && data.every((d) => Buffer.isBuffer(d))) return Buffer.concat(data).toString('utf8');
+  if (Array.isArray(data) && data.every((d) => Buffer.isBuffer(d)))
+    return Buffer.concat(data).toString('utf8');
   if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
   return null;
 }

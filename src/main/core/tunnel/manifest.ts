@@ -47,12 +47,14 @@ export function validateManifest(tracks: readonly ManifestTrack[]): ValidatedMan
       mimeType: cleanString(t.mimeType) || 'application/octet-stream',
       allowDownload: t.allowDownload !== false,
     };
-    if (!cleanString(t.mimeType)) problems.push(`Track ${id} has no MIME type; sent as application/octet-stream.`);
+    if (!cleanString(t.mimeType))
+      problems.push(`Track ${id} has no MIME type; sent as application/octet-stream.`);
     const artist = cleanString(t.artist);
     if (artist) track.artist = artist;
     const album = cleanString(t.album);
     if (album) track.album = album;
-    if (typeof t.duration === 'number' && Number.isFinite(t.duration) && t.duration >= 0) track.duration = t.duration;
+    if (typeof t.duration === 'number' && Number.isFinite(t.duration) && t.duration >= 0)
+      track.duration = t.duration;
     out.push(track);
   }
   return { tracks: out, problems };

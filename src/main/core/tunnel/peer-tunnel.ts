@@ -161,16 +161,22 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
     if (!this.running) return;
     let ws: WebSocket;
     try {
-      ws = new WebSocket(peerSocketUrl(this.opts.server, this.opts.token, this.opts.allowDownloads), {
-        perMessageDeflate: false, // never offer compression: audio does not compress and it costs memory
-        handshakeTimeout: this.opts.connectTimeoutMs,
-        maxPayload: MAX_PAYLOAD,
-        followRedirects: false, // a redirect could carry the token to another host
-      });
+      ws = new WebSocket(
+        peerSocketUrl(this.opts.server, this.opts.token, this.opts.allowDownloads),
+        {
+          perMessageDeflate: false, // never offer compression: audio does not compress and it costs memory
+          handshakeTimeout: this.opts.connectTimeoutMs,
+          maxPayload: MAX_PAYLOAD,
+          followRedirects: false, // a redirect could carry the token to another host
+        },
+      );
     } catch {
       this.running = false;
       this.setStatus('stopped', {
-        problem: { code: 'not-configured', message: 'The server address is not valid; check it in settings.' },
+        problem: {
+          code: 'not-configured',
+          message: 'The server address is not valid; check it in settings.',
+        },
       });
       return;
     }
@@ -219,7 +225,7 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
       case 'cancel_request':
         return void this.emit('cancel', frame.requestId);
       case 'system':
-        if (frame.text) this.emit('system', frame.text);
+        if (frame.text) this.emit('system', P.scrub(frame.text, this.opts.token));
         return;
       case 'chat':
         return;
@@ -263,7 +269,12 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
     if (!this.running) return;
     let problem = s.problem ?? P.problemForDrop(this.opts.server, code);
     if (s.authAt !== undefined) {
-      const v = judgeClose(Date.now() - s.authAt, this.opts.conflictWindowMs, this.shortSessions, !!s.problem);
+      const v = judgeClose(
+        Date.now() - s.authAt,
+        this.opts.conflictWindowMs,
+        this.shortSessions,
+        !!s.problem,
+      );
       this.shortSessions = v.shortSessions;
       if (v.resetAttempts) this.attempt = 0;
       if (v.conflict) problem = P.problemForConflict();

@@ -18,7 +18,12 @@ export interface TunnelProblem {
 export function problemForStatus(status: number, server: string): TunnelProblem {
   const failure: FailureKind = { kind: 'http', status };
   if (status === 401) {
-    return { code: 'unauthorized', message: 'Token rejected by server (401): log in again.', status, failure };
+    return {
+      code: 'unauthorized',
+      message: 'Token rejected by server (401): log in again.',
+      status,
+      failure,
+    };
   }
   if (status === 403) {
     return {
@@ -54,26 +59,50 @@ export function problemForStatus(status: number, server: string): TunnelProblem 
 }
 
 /** Map a socket error (DNS, refused, TLS, timeout, oversized frame…) to a problem. */
-export function problemForError(err: Error & { code?: string }, server: string, secret: string): TunnelProblem {
+export function problemForError(
+  err: Error & { code?: string },
+  server: string,
+  secret: string,
+): TunnelProblem {
   const failure: FailureKind = { kind: 'network' };
   const code = err.code ?? '';
   const text = scrub(err.message, secret);
   if (/max payload/i.test(text) || code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-    return { code: 'server-error', message: 'The server sent a message that is too large; reconnecting.', failure };
+    return {
+      code: 'server-error',
+      message: 'The server sent a message that is too large; reconnecting.',
+      failure,
+    };
   }
   if (/handshake has timed out/i.test(text) || code === 'ETIMEDOUT') {
-    return { code: 'unreachable', message: `Timed out connecting to ${server}. Retrying.`, failure };
+    return {
+      code: 'unreachable',
+      message: `Timed out connecting to ${server}. Retrying.`,
+      failure,
+    };
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return { code: 'unreachable', message: `Cannot find ${server} (DNS lookup failed). Retrying.`, failure };
+    return {
+      code: 'unreachable',
+      message: `Cannot find ${server} (DNS lookup failed). Retrying.`,
+      failure,
+    };
   }
   if (code === 'ECONNREFUSED') {
     return { code: 'unreachable', message: `${server} refused the connection. Retrying.`, failure };
   }
   if (/certificate|self[- ]signed|SSL|TLS/i.test(code + ' ' + text)) {
-    return { code: 'unreachable', message: `Secure connection to ${server} failed: ${text}`, failure };
+    return {
+      code: 'unreachable',
+      message: `Secure connection to ${server} failed: ${text}`,
+      failure,
+    };
   }
-  return { code: 'unreachable', message: `Cannot reach ${server} (${code || text}). Retrying.`, failure };
+  return {
+    code: 'unreachable',
+    message: `Cannot reach ${server} (${code || text}). Retrying.`,
+    failure,
+  };
 }
 
 /** A session the server closed (every close reads 1005, so a kick looks like a restart). */
@@ -117,7 +146,8 @@ export function problemForConflict(): TunnelProblem {
 export function scrub(text: string, secret: string): string {
   let out = redactToken(text);
   if (secret) {
-    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join('***');
+    for (const form of new Set([secret, encodeURIComponent(secret)]))
+      out = out.split(form).join('***');
   }
   return out;
 }

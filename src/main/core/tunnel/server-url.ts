@@ -30,7 +30,10 @@ export function normalizeServerUrl(input: string): NormalizedUrl {
   if (!parsed.hostname) return { ok: false, error: 'The server address has no host name.' };
   // Credentials in the address would be stored and shown in plain text; the token is the only secret.
   if (parsed.username || parsed.password) {
-    return { ok: false, error: 'Remove the user name and password from the address; log in instead.' };
+    return {
+      ok: false,
+      error: 'Remove the user name and password from the address; log in instead.',
+    };
   }
   const path = parsed.pathname.replace(/\/+$/, '');
   return { ok: true, url: `${parsed.protocol}//${parsed.host}${path}` };
@@ -41,7 +44,9 @@ export function normalizeServerUrl(input: string): NormalizedUrl {
  * Contains the token: pass it to the socket only, never to a log, event or error message.
  */
 export function peerSocketUrl(server: string, token: string, allowDownloads: boolean): string {
-  const base = server.replace(/\/+$/, '').replace(/^http(s?):\/\//i, (_m, s: string) => `ws${s}://`);
+  const base = server
+    .replace(/\/+$/, '')
+    .replace(/^http(s?):\/\//i, (_m, s: string) => `ws${s}://`);
   const query = `token=${encodeURIComponent(token)}&allowDownloads=${allowDownloads ? 'true' : 'false'}`;
   return `${base}/ws/peer?${query}`;
 }

@@ -57,5 +57,9 @@ export function judgeClose(
 ): CloseVerdict {
   const short = lifetimeMs < windowMs && !selfInflicted;
   const streak = short ? shortSessions + 1 : 0;
-  return { shortSessions: streak, resetAttempts: lifetimeMs >= windowMs, conflict: streak >= CONFLICT_STREAK };
+  return {
+    shortSessions: streak,
+    resetAttempts: lifetimeMs >= windowMs,
+    conflict: streak >= CONFLICT_STREAK,
+  };
 }

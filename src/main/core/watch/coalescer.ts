@@ -6,6 +6,11 @@ export interface CoalescerOptions {
   maxWaitMs: number;
   /** Receives each batch (distinct paths, in arrival order). */
   flush: (paths: string[]) => void;
+  /**
+   * True while more paths are known to be on their way (files still settling): the quiet flush
+   * then waits for them, so a long copy is not cut into many small batches; maxWaitMs still holds.
+   */
+  busy?: () => boolean;
 }
 
 /**
@@ -30,7 +35,7 @@ export class ChangeCoalescer {
     this.paths.add(path);
     // refresh() re-arms the same timer: no allocation per event in a burst of thousands.
     if (this.quiet) this.quiet.refresh();
-    else this.quiet = setTimeout(() => this.flush(), this.opts.quietMs);
+    else this.quiet = setTimeout(() => this.onQuiet(), this.opts.quietMs);
     this.deadline ??= setTimeout(() => this.flush(), this.opts.maxWaitMs);
   }
 
@@ -41,6 +46,11 @@ export class ChangeCoalescer {
     const paths = [...this.paths];
     this.paths = new Set();
     this.opts.flush(paths);
+  }
+
+  private onQuiet(): void {
+    if (this.opts.busy?.() && this.quiet) this.quiet.refresh();
+    else this.flush();
   }
 
   /** Drops the current burst without handing it over. */

@@ -28,7 +28,9 @@ export function parseMounts(text: string): MountEntry[] {
   for (const line of text.split('\n')) {
     const parts = line.split(' ');
     if (parts.length < 3 || !parts[1] || !parts[2]) continue;
-    const mountPoint = parts[1].replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+    const mountPoint = parts[1].replace(/\\([0-7]{3})/g, (_, oct: string) =>
+      String.fromCharCode(parseInt(oct, 8)),
+    );
     out.push({ mountPoint, type: parts[2] });
   }
   return out;

@@ -19,9 +19,14 @@ export async function checkRoot(root: string, knownDev?: number): Promise<RootCh
     return { online: true, dev: st.dev };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { online: false, reason: `Folder not found: ${root}` };
-    if (code === 'EACCES' || code === 'EPERM') return { online: false, reason: `No permission to read ${root}` };
-    return { online: false, reason: `Folder unavailable: ${root} (${code ?? (err as Error).message})` };
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      return { online: false, reason: `Folder not found: ${root}` };
+    if (code === 'EACCES' || code === 'EPERM')
+      return { online: false, reason: `No permission to read ${root}` };
+    return {
+      online: false,
+      reason: `Folder unavailable: ${root} (${code ?? (err as Error).message})`,
+    };
   }
 }
 

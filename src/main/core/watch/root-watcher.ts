@@ -1,56 +1,26 @@
 import { EventEmitter } from 'node:events';
 import type { Stats } from 'node:fs';
-import { watch, type ChokidarOptions } from 'chokidar';
+import { watch } from 'chokidar';
 import { ChangeCoalescer } from './coalescer';
 import { toIgnored, type ExcludeFn } from './ignored';
 import { networkFsType } from './network-fs';
 import { checkRoot, formatInterval, type RootCheck } from './root-check';
 import { StabilityGate } from './stability';
+import type {
+  FsWatcherLike,
+  RootChanges,
+  RootWatcherOptions,
+  WatchFactory,
+  WatchMode,
+} from './types';
 
-/** A coalesced batch of changes under one shared root. */
-export interface RootChanges {
-  root: string;
-  /** Absolute paths that were added, changed or removed (files or dirs); the library re-stats them. */
-  paths: string[];
-}
-
-/** How a root is being followed: live events, periodic rescans, or not at all (unreachable). */
-export type WatchMode = 'watching' | 'polling' | 'offline';
-
-/** The part of a chokidar FSWatcher that RootWatcher uses (tests inject fakes through it). */
-export interface FsWatcherLike {
-  on(event: 'all', fn: (event: string, path: string, stats?: Stats) => void): unknown;
-  on(event: 'error', fn: (err: unknown) => void): unknown;
-  on(event: 'ready', fn: () => void): unknown;
-  close(): Promise<void>;
-}
-
-/** Creates the underlying watcher; chokidar's `watch` by default. */
-export type WatchFactory = (root: string, options: ChokidarOptions) => FsWatcherLike;
-
-export interface RootWatcherOptions {
-  root: string;
-  /** The library's exclusion rule (patterns + junk list); excluded dirs are never watched. */
-  exclude: ExcludeFn;
-  /** Emit after this much quiet (default 1000 ms)… */
-  quietMs?: number;
-  /** …but no later than this after the first event of a burst (default 5000 ms). */
-  maxWaitMs?: number;
-  /** Rescan interval when events cannot be had (default 60 000 ms). */
-  pollIntervalMs?: number;
-  /** Poll even where watching would work. */
-  forcePolling?: boolean;
-  /** A file must keep the same size this long before it is reported (default 500 ms). */
-  stabilityMs?: number;
-  /** How often an offline root is checked for its return (default 5000 ms). */
-  rootCheckMs?: number;
-  /** How often a watched root is checked for disappearance events may not show (default 30 000 ms). */
-  onlineCheckMs?: number;
-  /** Follow symlinked folders (default false: links can loop or lead outside the root). */
-  followSymlinks?: boolean;
-  /** Default: chokidar's `watch`. */
-  watchFactory?: WatchFactory;
-}
+export type {
+  FsWatcherLike,
+  RootChanges,
+  RootWatcherOptions,
+  WatchFactory,
+  WatchMode,
+} from './types';
 
 const defaultFactory: WatchFactory = (root, options) => watch(root, options);
 
@@ -104,8 +74,12 @@ export class RootWatcher extends EventEmitter<{
       quietMs: this.opts.quietMs,
       maxWaitMs: Math.max(this.opts.maxWaitMs, this.opts.quietMs),
       flush: (paths) => void this.deliver(paths),
+      busy: () => this.gate.size > 0,
     });
-    this.gate = new StabilityGate({ stabilityMs: this.opts.stabilityMs, release: (p) => this.coalescer.add(p) });
+    this.gate = new StabilityGate({
+      stabilityMs: this.opts.stabilityMs,
+      release: (p) => this.coalescer.add(p),
+    });
   }
 
   /** The current mode. */
@@ -120,7 +94,8 @@ export class RootWatcher extends EventEmitter<{
     if (!check.online) return this.goOffline(check.reason);
     this.knownDev = check.dev;
     const every = formatInterval(this.opts.pollIntervalMs);
-    if (this.opts.forcePolling) this.pollReason = `Polling instead of watching; rescanning every ${every}`;
+    if (this.opts.forcePolling)
+      this.pollReason = `Polling instead of watching; rescanning every ${every}`;
     else {
       const fsType = await networkFsType(this.root);
       if (fsType) this.pollReason = `Network folder (${fsType}); rescanning every ${every}`;
@@ -165,12 +140,19 @@ export class RootWatcher extends EventEmitter<{
   }
 
   private async startWatcher(): Promise<void> {
-    const fsw = this.factory(this.root, {
-      ignoreInitial: true,
-      persistent: true,
-      followSymlinks: this.opts.followSymlinks,
-      ignored: toIgnored(this.root, this.exclude),
-    });
+    let fsw: FsWatcherLike;
+    try {
+      fsw = this.factory(this.root, {
+        ignoreInitial: true,
+        persistent: true,
+        followSymlinks: this.opts.followSymlinks,
+        ignored: toIgnored(this.root, this.exclude),
+      });
+    } catch (err) {
+      const every = formatInterval(this.opts.pollIntervalMs);
+      this.pollReason = `Cannot watch (${(err as Error).message}); rescanning every ${every}`;
+      return;
+    }
     this.fsw = fsw;
     const ready = new Promise<void>((resolve) => (this.settleReady = resolve));
     fsw.on('ready', () => this.settleReady?.());
@@ -223,8 +205,10 @@ export class RootWatcher extends EventEmitter<{
   private async deliver(paths: string[]): Promise<void> {
     const check = await this.checkRootOnce();
     if (this.closed || this._mode === 'offline') return;
-    if (!check.online) return this.goOffline(check.reason);
-    this.emit('changes', { root: this.root, paths: paths.includes(this.root) ? [this.root] : paths });
+    this.emit('changes', {
+      root: this.root,
+      paths: paths.includes(this.root) ? [this.root] : paths,
+    });
   }
 
   private async healthTick(): Promise<void> {
@@ -236,7 +220,6 @@ export class RootWatcher extends EventEmitter<{
   private async pollTick(): Promise<void> {
     const check = await this.checkRootOnce();
     if (this.closed || this._mode !== 'polling') return;
-    if (!check.online) return this.goOffline(check.reason);
     this.emit('changes', { root: this.root, paths: [this.root] });
   }
 

@@ -42,7 +42,11 @@ export class StabilityGate {
   /** Holds `path` (again): a new write event restarts its quiet period. */
   hold(path: string, stats?: Stats): void {
     if (this.closed) return;
-    this.held.set(path, { size: stats?.size ?? -1, mtimeMs: stats?.mtimeMs ?? -1, since: Date.now() });
+    this.held.set(path, {
+      size: stats?.size ?? -1,
+      mtimeMs: stats?.mtimeMs ?? -1,
+      since: Date.now(),
+    });
     this.schedule();
   }
 

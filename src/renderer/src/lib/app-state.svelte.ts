@@ -113,7 +113,7 @@ export class AppState {
 
   /** Share some folders; the engine starts scanning them at once. */
   async addFolders(paths: string[]): Promise<void> {
-    const clean = [...new Set(paths.map((p) => p.trim()).filter(Boolean))];
+    const clean = paths.map((p) => p.trim()).filter((p, i, all) => p && all.indexOf(p) === i);
     if (clean.length === 0) return;
     const added = await this.run('addFolders', clean);
     if (added) {

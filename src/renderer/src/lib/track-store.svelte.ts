@@ -10,7 +10,10 @@ import {
   applyDelta,
   clickSelect,
   compareTracks,
+  createKeyCache,
   distinct,
+  dropIds,
+  idSet,
   filterTracks,
   isFiltered,
   type TrackQuery,
@@ -20,10 +23,10 @@ import {
 export class TrackStore {
   all = $state.raw<TrackInfo[]>([]);
   query = $state<TrackQuery>({ ...EMPTY_QUERY });
-  selected = $state.raw<Set<string>>(new Set());
+  selected = $state.raw<ReadonlySet<string>>(idSet());
   loading = $state(true);
   #anchor = -1;
-  #keys = new Map<string, string>();
+  #keys = createKeyCache();
   #app: AppState;
 
   /** The rows matching the query, in list order. */
@@ -60,10 +63,7 @@ export class TrackStore {
     for (const id of d.removed) this.#keys.delete(id);
     const next = applyDelta(this.all, d);
     this.all = d.added.length || d.moved.length ? next.sort(compareTracks) : next;
-    if (d.removed.length) {
-      const gone = new Set(d.removed);
-      this.selected = new Set([...this.selected].filter((id) => !gone.has(id)));
-    }
+    if (d.removed.length) this.selected = dropIds(this.selected, d.removed);
   }
 
   /** A click (or Space) on visible row `index`. */
@@ -75,11 +75,11 @@ export class TrackStore {
 
   /** Select every visible row. */
   selectAll(): void {
-    this.selected = new Set(this.visible.map((t) => t.id));
+    this.selected = idSet(this.visible.map((t) => t.id));
   }
 
   clearSelection(): void {
-    this.selected = new Set();
+    this.selected = idSet();
     this.#anchor = -1;
   }
 

@@ -132,3 +132,19 @@ export function distinct(tracks: readonly TrackInfo[], field: 'folder' | 'format
   for (const t of tracks) s.add(t[field]);
   return [...s].sort();
 }
+
+/** An immutable-by-convention id set (the store replaces it on every change, never mutates it). */
+export function idSet(ids: Iterable<string> = []): ReadonlySet<string> {
+  return new Set(ids);
+}
+
+/** The selection without the given ids. */
+export function dropIds(selected: ReadonlySet<string>, removed: readonly string[]): ReadonlySet<string> {
+  const gone = new Set(removed);
+  return new Set([...selected].filter((id) => !gone.has(id)));
+}
+
+/** A plain (deliberately non-reactive) cache of search keys by track id. */
+export function createKeyCache(): Map<string, string> {
+  return new Map();
+}

@@ -3,7 +3,6 @@
  * screenshots); `window.tunecamp` present → the Electron preload; otherwise the page was served by
  * the headless daemon and talks to it over the remote-control WebSocket.
  */
-import { createMockApi } from './mock';
 import { preloadApi, preloadTransport } from './preload';
 import { steadyLink, type Transport } from './types';
 import { RemoteClient, remoteTransport, remoteUrl } from './ws-client';
@@ -47,9 +46,15 @@ function takeToken(win: Window): string {
   }
 }
 
-/** Pick and start the transport for this page. */
-export function chooseTransport(win: Window = window): Transport {
-  if (wantsMock(win.location.hash)) return { kind: 'mock', api: createMockApi(), ...steadyLink() };
+/**
+ * Pick and start the transport for this page. The mock is loaded on demand so the generated
+ * library never ships in the main bundle's startup path.
+ */
+export async function chooseTransport(win: Window = window): Promise<Transport> {
+  if (wantsMock(win.location.hash)) {
+    const { createMockApi } = await import('./mock');
+    return { kind: 'mock', api: createMockApi(), ...steadyLink() };
+  }
   const bridged = preloadApi(win);
   if (bridged) return preloadTransport(bridged);
   const client = new RemoteClient({ url: remoteUrl(win.location), token: takeToken(win) });

@@ -83,6 +83,20 @@ export function createMockApi(scenario = new URLSearchParams(location.hash.slice
     };
   };
 
+  // Two listeners already mid-track, so the first screen is not empty.
+  if (connection.state === 'connected') {
+    for (const age of [95, 20]) {
+      const t = newTransfer();
+      t.kind = 'stream';
+      t.startedAt -= age * 1000;
+      t.rate = 320_000;
+      t.bytesSent = Math.min(Math.round(t.totalBytes * 0.8), age * t.rate);
+      transfers.push(t);
+    }
+    totals.active = transfers.length;
+    totals.rate = 640_000;
+  }
+
   const tick = () => {
     if (connection.state !== 'connected') return;
     const at = Date.now();

@@ -1,0 +1,122 @@
+import type { Hub } from '../../test/hub/emulator';
+import type { BenchContext, Corpus } from '../lib/context';
+import { mib } from '../lib/context';
+import { listen, startBenchHub } from '../lib/hub';
+import type { Daemon } from '../lib/daemon';
+import { ProcWatch } from '../lib/proc';
+import { ensureWarm } from './scan';
+
+const MB = 1e6;
+
+/** The large file's published id, or a clear error. */
+export function largeTrackId(hub: Hub, corpus: Corpus): string {
+  const title = corpus.summary.large[0]?.title;
+  const track = hub.tracks().find((t) => t.title === title);
+  if (!track) throw new Error(`the large file "${title}" is not in the published list`);
+  return track.id;
+}
+
+/** Runs `fn` against a published daemon sharing the main corpus, then stops it. */
+async function withPublished(
+  ctx: BenchContext,
+  fn: (hub: Hub, d: Daemon, sessionId: string, trackId: string, corpus: Corpus) => Promise<void>,
+): Promise<void> {
+  const stateDir = await ensureWarm(ctx);
+  const corpus = await ctx.corpus(ctx.config.tracks);
+  const hub = await startBenchHub();
+  try {
+    const d = ctx.spawn({ serverUrl: hub.url, shares: [corpus.dir], stateDir });
+    const p = await ctx.published(hub, d, corpus);
+    await fn(hub, d, p.sessionId, largeTrackId(hub, corpus), corpus);
+    await ctx.stopDaemon(hub, d);
+  } finally {
+    await hub.close();
+  }
+}
+
+/** One listener streams the large file through the tunnel: throughput and daemon CPU per MB. */
+export async function streamOne(ctx: BenchContext): Promise<void> {
+  await withPublished(ctx, async (hub, d, sid, tid) => {
+    for (let run = 0; run < ctx.config.runs; run++) {
+      const watch = new ProcWatch(d.pid, 100);
+      await watch.start();
+      const r = await listen(hub, sid, tid).done;
+      const w = await watch.stop();
+      if (r.status !== 200 || r.bytes !== r.expected) {
+        throw new Error(`stream failed: HTTP ${r.status}, ${r.bytes} of ${r.expected} bytes`);
+      }
+      const mb = r.bytes / MB;
+      ctx.add({
+        key: 'stream.throughput',
+        measures: `one ${mb.toFixed(0)} MB stream through the tunnel on loopback (hub HTTP route, end to end)`,
+        unit: 'MB/s',
+        values: [mb / (r.ms / 1000)],
+        target: '≥ 2x reference (≥ 300-380 MB/s)',
+        pass: (m) => m >= 300,
+        reference: '~150-190 MB/s',
+      });
+      ctx.add({
+        key: 'stream.cpuPerMB',
+        measures: 'daemon CPU time per MB streamed',
+        unit: 'ms/MB',
+        values: [w.cpuMs / mb],
+        target: '≤ 3 ms/MB',
+        pass: (m) => m <= 3,
+      });
+    }
+  });
+}
+
+/** Four listeners at once: aggregate throughput. */
+export async function streamFour(ctx: BenchContext): Promise<void> {
+  await withPublished(ctx, async (hub, d, sid, tid) => {
+    for (let run = 0; run < Math.max(1, ctx.config.runs - 1); run++) {
+      const t0 = performance.now();
+      const results = await Promise.all(Array.from({ length: 4 }, () => listen(hub, sid, tid).done));
+      const ms = performance.now() - t0;
+      const bytes = results.reduce((a, r) => a + r.bytes, 0);
+      const complete = results.filter((r) => r.status === 200 && r.bytes === r.expected).length;
+      ctx.add({
+        key: 'stream4.aggregate',
+        measures: '4 concurrent listeners of the large file: total MB / wall time',
+        unit: 'MB/s',
+        values: [bytes / MB / (ms / 1000)],
+        note: `${complete}/4 complete`,
+      });
+    }
+  });
+}
+
+/**
+ * Twenty listeners at once: fairness (min/max bytes received when the first one completes), how many
+ * were receiving by then, and the daemon's peak RSS meanwhile.
+ */
+export async function fairTwenty(ctx: BenchContext): Promise<void> {
+  await withPublished(ctx, async (hub, d, sid, tid) => {
+    const watch = new ProcWatch(d.pid, 50);
+    await watch.start();
+    const listeners = Array.from({ length: 20 }, () => listen(hub, sid, tid));
+    await Promise.race(listeners.map((l) => l.done));
+    const counts = listeners.map((l) => l.bytes());
+    const results = await Promise.all(listeners.map((l) => l.done));
+    const w = await watch.stop();
+    const max = Math.max(...counts);
+    const complete = results.filter((r) => r.status === 200 && r.bytes === r.expected).length;
+    const receiving = counts.filter((c) => c > 0).length;
+    ctx.add({
+      key: 'fair20.minMaxRatio',
+      measures: '20 concurrent listeners: min/max bytes received when the first completes (1 = perfectly fair)',
+      unit: 'ratio',
+      values: [max > 0 ? Math.min(...counts) / max : 0],
+      target: 'fair share (no number in the issue)',
+      note: `${receiving}/20 had data at that moment, ${complete}/20 completed in the end`,
+    });
+    ctx.add({
+      key: 'fair20.peakRss',
+      measures: 'daemon max RSS while serving 20 listeners',
+      unit: 'MiB',
+      values: [mib(w.maxRssBytes)],
+      target: 'bounded (no number in the issue)',
+    });
+  });
+}
