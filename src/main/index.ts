@@ -4,8 +4,9 @@
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, safeStorage } from 'electron';
+import { app, dialog, safeStorage } from 'electron';
 import { Engine } from './core/engine';
+import { lockStateDir } from './core/fs/state-lock';
 import { createLogger } from './core/logger';
 import { applyAutostart, launchedHidden } from './electron/autostart';
 import { startDesktopNotifications } from './electron/desktop-notifications';
@@ -37,6 +38,14 @@ async function start(): Promise<void> {
   const log = createLogger({ dir: logsDir, echo: app.isPackaged ? undefined : console.log });
   const parent = () => main?.window ?? null;
 
+  // The daemon's default state dir is this same folder: never let both use it at once.
+  try {
+    cleanups.push(await lockStateDir(userData).then((release) => () => void release()));
+  } catch (err) {
+    dialog.showErrorBox('tunecamp-share is already sharing', (err as Error).message);
+    app.exit(1);
+    return;
+  }
   const settings = createDesktopSettingsStore();
   const secrets = await createSecretStore({
     dir: userData,

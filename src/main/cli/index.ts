@@ -6,7 +6,7 @@ import { createLogger } from '../core/logger';
 import { startRemoteServer } from '../core/remote/remote-server';
 import { loadConfigFile } from '../core/settings/config-file';
 import { parseArgs, USAGE, UsageError, type CliOptions } from './args';
-import { lockStateDir } from './lock';
+import { lockStateDir } from '../core/fs/state-lock';
 import { connectionLine, progressLine, scanSummary, totalsLine } from './output';
 import { defaultStateDir } from './paths';
 import { buildStores, checkFolders, settingsFromOptions } from './setup';

@@ -115,9 +115,15 @@ describe('connection loss and shutdown', () => {
   it('close() cancels everything and waits until every file is closed', async () => {
     const { hub, manager } = await connect({ maxConcurrent: 3 });
     for (const id of ['c1', 'c2', 'c3', 'c4']) await lib.add(id, 16 * MiB);
+    // Close the moment the fourth request arrives: opens of the first three may still be pending.
+    let closing: Promise<void> | undefined;
+    const closed = new Promise<void>((resolve) => {
+      manager.on('update', () => {
+        if (!closing && manager.list().length === 4) resolve((closing = manager.close()));
+      });
+    });
     ['c1', 'c2', 'c3', 'c4'].forEach((id) => hub.request(id));
-    await sleep(5); // some opens still in flight, some reading
-    await manager.close();
+    await closed;
     expect(await openFilesUnder(lib.dir)).toEqual([]);
     expect(manager.list().every((t) => t.state === 'cancelled')).toBe(true);
     expect(manager.list()).toHaveLength(4);

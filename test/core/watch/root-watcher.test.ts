@@ -104,7 +104,7 @@ describe('RootWatcher with real chokidar', () => {
   });
 
   it('goes offline without removals when the root disappears, and announces [root] on return', async () => {
-    const { base, root, w, rec } = await setup({ rootCheckMs: 100, onlineCheckMs: 300 });
+    const { base, root, w, rec } = await setup({ rootCheckMs: 100, onlineCheckMs: 60_000 });
     const sub = path.join(root, 'Artist');
     await mkdir(sub);
     await writeFile(path.join(sub, 'a.mp3'), 'a');

@@ -73,16 +73,15 @@ export async function examineFile(
     return { kind: 'skip', reason: hit.skip ?? 'skipped' };
   }
   deps.onParse?.(file.path);
-  const res = await readTrack(file.path, { timeoutMs: deps.timeoutMs, signal: deps.signal });
+  const res = await readTrack(file.path, { timeoutMs: deps.timeoutMs, signal: deps.signal, stamp });
   if (deps.signal?.aborted) return { kind: 'skip', reason: 'scan cancelled' };
   if (res.ok) {
     deps.cache.set(file.path, { ...res.stamp, track: res.track });
     return { kind: 'entry', entry: makeEntry(file, root, res.stamp, res.track) };
   }
-  if (!res.stamp) {
-    // Deleted between the walk and the read: not a skip, just gone.
-    return res.reason.endsWith('it no longer exists') ? { kind: 'gone' } : { kind: 'skip', reason: res.reason };
-  }
+  // Deleted between the stat and the read: not a skip, just gone.
+  if (res.reason.endsWith('it no longer exists')) return { kind: 'gone' };
+  if (!res.stamp) return { kind: 'skip', reason: res.reason };
   // A timeout may be a slow disk rather than a bad file: do not remember it, try again next scan.
   if (!res.reason.startsWith('timed out')) deps.cache.set(file.path, { ...res.stamp, skip: res.reason });
   return { kind: 'skip', reason: res.reason };

@@ -50,6 +50,22 @@ export async function idFromHandle(fh: FileHandle, size: number): Promise<string
   return idFromContent(size, parts);
 }
 
+/** The id of a file through a random-access tokenizer (peeks, so the tokenizer stays at its position). */
+export async function idFromTokenizer(
+  tokenizer: { peekBuffer(buf: Uint8Array, o: { position: number }): Promise<number> },
+  size: number,
+): Promise<string> {
+  const offsets = size <= WHOLE_HASH_LIMIT ? [0] : sampleOffsets(size);
+  const len = size <= WHOLE_HASH_LIMIT ? size : SAMPLE_SIZE;
+  const parts: Uint8Array[] = [];
+  for (const position of offsets) {
+    const buf = new Uint8Array(len);
+    await tokenizer.peekBuffer(buf, { position });
+    parts.push(buf);
+  }
+  return idFromContent(size, parts);
+}
+
 /** The id of a file on disk (used to re-check a file before serving it, or by tests). */
 export async function idOfFile(filePath: string): Promise<{ id: string; size: number }> {
   const fh = await open(filePath, 'r');

@@ -1,11 +1,11 @@
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseFromTokenizer } from 'music-metadata';
 import type { IAudioMetadata, IOptions } from 'music-metadata';
 import * as strtok3 from 'strtok3';
 import type { ITokenizer, ITokenizerOptions } from 'strtok3';
-import { idFromBuffer, idFromHandle } from './fingerprint';
+import { idFromBuffer, idFromTokenizer } from './fingerprint';
 import { audioFormatOf } from './mime';
 import { describeFsError } from './walk';
 
@@ -39,7 +39,9 @@ export type ReadResult =
  * Bundler resolution does not see; at run time in Node it is there. Without it we read into memory.
  */
 const fromFile = (
-  strtok3 as unknown as { fromFile?: (p: string, o: ITokenizerOptions) => Promise<ITokenizer> }
+  strtok3 as unknown as {
+    fromFile?: (p: string, o: ITokenizerOptions & { regularFileOnly?: boolean }) => Promise<ITokenizer>;
+  }
 ).fromFile;
 
 const OPEN_FLAGS = process.platform === 'win32' ? 'r' : constants.O_RDONLY | constants.O_NONBLOCK;
@@ -93,11 +95,12 @@ export function toParsedTrack(filePath: string, id: string, meta: IAudioMetadata
 /**
  * Read one audio file: stamp, content id and tags, within `timeoutMs` (default 10 s). Never rejects:
  * a file that cannot be opened, hangs, or does not parse becomes `{ ok: false, reason }`. `signal`
- * (the scan's) aborts the read early; the result is then a skip the caller should discard.
+ * (the scan's) aborts the read early; the result is then a skip the caller should discard. `stamp`
+ * is the caller's fresh stat of the file (saves a syscall per file on large scans).
  */
 export async function readTrack(
   filePath: string,
-  opts: { timeoutMs?: number; signal?: AbortSignal; parse?: TagParser } = {},
+  opts: { timeoutMs?: number; signal?: AbortSignal; parse?: TagParser; stamp?: FileStamp } = {},
 ): Promise<ReadResult> {
   const parse = opts.parse ?? ((t: ITokenizer) => parseFromTokenizer(t, PARSE_OPTIONS));
   const timeoutMs = opts.timeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
@@ -113,57 +116,87 @@ export async function readTrack(
     }, timeoutMs);
   });
   const work = async (): Promise<ReadResult> => {
-    let fh;
-    try {
-      // O_NONBLOCK: opening a FIFO named like a song must not block a libuv thread forever.
-      fh = await open(filePath, OPEN_FLAGS);
-    } catch (err) {
-      return { ok: false, reason: `could not open file: ${describeFsError(err)}` };
-    }
-    let id: string;
-    let buf: Buffer | undefined;
-    try {
-      const s = await fh.stat();
-      stamp = { size: s.size, mtimeMs: s.mtimeMs, dev: s.dev, ino: s.ino };
-      if (!s.isFile()) return { ok: false, reason: 'not a regular file', stamp };
-      if (s.size === 0) return { ok: false, reason: 'empty file', stamp };
-      if (s.size <= IN_MEMORY_LIMIT || !fromFile) {
-        buf = await fh.readFile();
-        if (buf.length !== s.size) return { ok: false, reason: 'file changed while it was being read', stamp };
-        id = idFromBuffer(buf);
-      } else {
-        id = await idFromHandle(fh, s.size);
-      }
-    } catch (err) {
-      return { ok: false, reason: `could not read file: ${describeFsError(err)}`, stamp };
-    } finally {
-      await fh.close().catch(() => undefined);
-    }
-    try {
-      const fileInfo = { path: filePath, size: stamp.size };
-      const tokenizer = buf
-        ? strtok3.fromBuffer(buf, { fileInfo, abortSignal: signal })
-        : await fromFile!(filePath, { fileInfo, abortSignal: signal });
+    if (opts.stamp) {
+      stamp = opts.stamp;
+    } else {
       try {
-        const meta = await parse(tokenizer);
-        // With an extension hint music-metadata "parses" any bytes; nothing recognised means not audio.
-        const f = meta.format;
-        if (!f.container && !f.codec && (f.tagTypes?.length ?? 0) === 0) {
-          const label = audioFormatOf(filePath)?.format.toUpperCase() ?? 'audio';
-          return { ok: false, reason: `not a valid ${label} file (no audio or tags found)`, stamp };
-        }
-        return { ok: true, track: toParsedTrack(filePath, id, meta), stamp };
-      } finally {
-        await tokenizer.close().catch(() => undefined);
+        const s = await stat(filePath);
+        if (!s.isFile()) return { ok: false, reason: 'not a regular file' };
+        stamp = { size: s.size, mtimeMs: s.mtimeMs, dev: s.dev, ino: s.ino };
+      } catch (err) {
+        return { ok: false, reason: `could not open file: ${describeFsError(err)}` };
       }
+    }
+    const size = stamp.size;
+    if (size === 0) return { ok: false, reason: 'empty file', stamp };
+    let id: string;
+    let tokenizer: ITokenizer;
+    const fileInfo = { path: filePath, size };
+    try {
+      if (size <= IN_MEMORY_LIMIT || !fromFile) {
+        // One read serves both the id and the tags.
+        const buf = await readWhole(filePath, size);
+        id = idFromBuffer(buf);
+        tokenizer = strtok3.fromBuffer(buf, { fileInfo, abortSignal: signal });
+      } else {
+        // regularFileOnly: opens non-blocking, so a FIFO named like a song cannot stall a libuv thread.
+        const t = await fromFile(filePath, { fileInfo, abortSignal: signal, regularFileOnly: true });
+        try {
+          if (t.fileInfo.size !== size) throw new FileChangedError();
+          id = await idFromTokenizer(t, size);
+        } catch (err) {
+          await t.close().catch(() => undefined);
+          throw err;
+        }
+        tokenizer = t;
+      }
+    } catch (err) {
+      if (err instanceof FileChangedError) return { ok: false, reason: err.message, stamp };
+      return { ok: false, reason: `could not read file: ${describeFsError(err)}`, stamp };
+    }
+    try {
+      const meta = await parse(tokenizer);
+        // With an extension hint music-metadata "parses" any bytes; nothing recognised means not audio.
+      const f = meta.format;
+      if (!f.container && !f.codec && (f.tagTypes?.length ?? 0) === 0) {
+        const label = audioFormatOf(filePath)?.format.toUpperCase() ?? 'audio';
+        return { ok: false, reason: `not a valid ${label} file (no audio or tags found)`, stamp };
+      }
+      return { ok: true, track: toParsedTrack(filePath, id, meta), stamp };
     } catch (err) {
       return { ok: false, reason: `could not read tags: ${describeParseError(err)}`, stamp };
+    } finally {
+      await tokenizer.close().catch(() => undefined);
     }
   };
   try {
     return await Promise.race([work(), timedOut]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+class FileChangedError extends Error {
+  constructor() {
+    super('file changed while it was being read');
+  }
+}
+
+/** Read exactly `size` bytes of a file (one read call in the common case). */
+async function readWhole(filePath: string, size: number): Promise<Buffer> {
+  const fh = await open(filePath, OPEN_FLAGS);
+  try {
+    // allocUnsafe: every byte is overwritten by the read (a short read is rejected below).
+    const buf = Buffer.allocUnsafe(size);
+    let done = 0;
+    while (done < size) {
+      const { bytesRead } = await fh.read(buf, done, size - done, done);
+      if (bytesRead === 0) throw new FileChangedError();
+      done += bytesRead;
+    }
+    return buf;
+  } finally {
+    await fh.close();
   }
 }
 

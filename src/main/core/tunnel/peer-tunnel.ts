@@ -14,42 +14,10 @@ import * as P from './problems';
 import { peerSocketUrl } from './server-url';
 import { createSink, type FrameSink } from './sink';
 import { CONFLICT_STREAK, judgeClose, nextStatus } from './status';
+import type { TunnelEvents, TunnelOptions } from './types';
 
 export type { FrameSink } from './sink';
-
-/** A listener's request, routed to the transfer layer. */
-export interface PeerRequest {
-  requestId: string;
-  trackId: string;
-  kind: 'stream' | 'download';
-}
-
-/** How to reach the server, and timing knobs (tests shrink them). */
-export interface TunnelOptions {
-  /** Normalised server URL (see normalizeServerUrl). */
-  server: string;
-  token: string;
-  allowDownloads: boolean;
-  /** No message for this long means a dead server: reconnect. Default 75 s. */
-  silenceTimeoutMs?: number;
-  /** Upgrade handshake limit, and the wait for auth_ok after it. Default 15 s. */
-  connectTimeoutMs?: number;
-  /** Manifest changes within this window are coalesced into one send. Default 150 ms. */
-  publishDebounceMs?: number;
-  /** A session replaced within this window counts toward a conflict (3 in a row). Default 10 s. */
-  conflictWindowMs?: number;
-  random?: () => number;
-  retry?: Partial<BackoffOptions>;
-}
-
-/** Events of the tunnel. `status` fires on every state change; transfers drop work when it leaves `connected`. */
-export type TunnelEvents = {
-  status: [ConnectionStatus];
-  request: [PeerRequest];
-  cancel: [requestId: string];
-  system: [text: string];
-  published: [count: number];
-};
+export type { PeerRequest, TunnelEvents, TunnelOptions } from './types';
 
 /** Largest frame accepted from the server; a bigger one closes the socket and we reconnect. */
 const MAX_PAYLOAD = 16 * 1024 * 1024;

@@ -205,6 +205,7 @@ export class RootWatcher extends EventEmitter<{
   private async deliver(paths: string[]): Promise<void> {
     const check = await this.checkRootOnce();
     if (this.closed || this._mode === 'offline') return;
+    if (!check.online) return this.goOffline(check.reason);
     this.emit('changes', {
       root: this.root,
       paths: paths.includes(this.root) ? [this.root] : paths,
@@ -220,6 +221,7 @@ export class RootWatcher extends EventEmitter<{
   private async pollTick(): Promise<void> {
     const check = await this.checkRootOnce();
     if (this.closed || this._mode !== 'polling') return;
+    if (!check.online) return this.goOffline(check.reason);
     this.emit('changes', { root: this.root, paths: [this.root] });
   }
 
