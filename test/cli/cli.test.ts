@@ -119,7 +119,7 @@ describe('tunecamp-share (the headless daemon, as a child process)', () => {
     const r = await run(
       ['--state-dir', path.join(dir, 's3')],
       { TUNECAMP_TOKEN: SECRET, TUNECAMP_SERVER: hub.url, TUNECAMP_SHARE: music, TUNECAMP_ALLOW_DOWNLOADS: 'false' },
-      { until: (out) => /connected to .*3 tracks published/.test(out) },
+      { until: (out) => /(published 3 tracks|3 tracks published)/.test(out) },
     );
     expect(r.code).toBe(0);
     expect(hub.upgrades.length).toBeGreaterThan(before);

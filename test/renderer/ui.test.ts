@@ -4,62 +4,32 @@
  * works, and screenshots of every view (light, dark, 200 % zoom) land in test-artifacts/screenshots.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import { mkdir, readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { SHOTS, buildRenderer, launch, serve } from './harness';
+import { createMockApi } from '../../src/renderer/src/lib/transport/mock';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const OUT = join(ROOT, 'out/renderer');
-const SHOTS = join(ROOT, 'test-artifacts/screenshots');
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-};
 const VIEWS = ['overview', 'folders', 'tracks', 'activity', 'diagnosis', 'settings', 'connect'];
+const DAEMON_TOKEN = 'remote-token-0123456789';
 
-let server: Server;
 let base = '';
+let stop: () => Promise<void>;
 let browser: Browser;
 
 beforeAll(async () => {
   // Always build, so the test never runs against a stale bundle.
-  await promisify(execFile)(
-    process.execPath,
-    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'test/renderer/vite.config.ts'],
-    { cwd: ROOT },
-  );
-  server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    const file = join(OUT, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(OUT)) return void res.writeHead(403).end();
-    readFile(file).then(
-      (body) =>
-        res
-          .writeHead(200, {
-            'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-            'content-security-policy': "frame-ancestors 'none'",
-          })
-          .end(body),
-      () => res.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  await buildRenderer();
+  const s = await serve({ api: createMockApi(''), token: DAEMON_TOKEN });
+  base = s.base;
+  stop = s.close;
+  browser = await launch();
   await mkdir(SHOTS, { recursive: true });
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => server?.close(r));
+  await stop?.();
 });
 
 /** Open the app with the mock engine; collects page errors (CSP violations included). */
@@ -235,4 +205,68 @@ describe('renderer in Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'diagnosis-problem-dark.png') });
     await close();
   });
+
+  it('explains a dropped file and offers to type a folder path in the browser', async () => {
+    const { page, close } = await open();
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['x'], 'song.mp3', { type: 'audio/mpeg' }));
+      window.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await expect.poll(() => page.getByText('Drop folders to share them').count()).toBe(1);
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['x'], 'song.mp3', { type: 'audio/mpeg' }));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await expect.poll(() => page.locator('main h2').first().textContent()).toBe('Folders');
+    expect(await page.getByText('Drop folders to share them').count()).toBe(0);
+    expect(await page.locator('main').textContent()).toContain('Folders are shared, not single files');
+    await page.locator('input[name="folder-path"]').fill('/srv/music/new');
+    await page.getByRole('button', { name: 'Add folder' }).click();
+    await expect.poll(() => page.locator('article h3').allTextContents()).toContain('/srv/music/new');
+    await close();
+  });
+
+  it('removes a folder and drops its tracks from the list (tracks delta)', async () => {
+    const { page, close } = await open();
+    await tracksReady(page);
+    await show(page, 'folders');
+    const card = page.locator('article', { has: page.locator('h3', { hasText: '/home/maria/Recordings/Live' }) });
+    await card.getByRole('button', { name: 'Remove…' }).click();
+    await card.getByRole('button', { name: 'Remove', exact: true }).click();
+    await expect.poll(() => page.locator('article h3').allTextContents()).not.toContain('/home/maria/Recordings/Live');
+    await show(page, 'tracks');
+    await expect.poll(() => page.getByTestId('track-count').textContent()).toMatch(/^\s*4\d,\d{3} tracks\s*$/);
+    await close();
+  });
 });
+
+describe('renderer over the remote-control socket (headless daemon)', () => {
+  it('sends the token from the fragment, removes it from the address bar, and renders', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    await page.goto(`${base}#token=${DAEMON_TOKEN}`);
+    await expect.poll(() => page.getByTestId('headline').textContent(), { timeout: 10_000 }).toBe(
+      'Sharing 50,000 tracks with music.example.org as maria',
+    );
+    expect(page.url()).not.toContain('token');
+    await show(page, 'tracks');
+    await expect.poll(() => page.getByTestId('track-count').textContent(), { timeout: 15_000 }).toContain('50,000 tracks');
+    // A reload still works: the token was kept for this tab only.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('headline').textContent(), { timeout: 10_000 }).toContain('Sharing');
+    await ctx.close();
+  });
+
+  it('says clearly when the remote-control token is wrong', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    await page.goto(`${base}#token=wrong`);
+    await expect.poll(() => page.getByRole('alert').first().textContent(), { timeout: 10_000 }).toContain('Access refused');
+    expect(await page.getByRole('alert').first().textContent()).toContain('#token=');
+    await page.screenshot({ path: join(SHOTS, 'remote-refused-light.png') });
+    await ctx.close();
+  });
+});
+

@@ -12,6 +12,8 @@ import { defaultStateDir } from './paths';
 import { buildStores, checkFolders, settingsFromOptions } from './setup';
 
 const VERSION = '0.1.0';
+/** Erases the progress bar's line on a terminal before printing over it. */
+const CLEAR_LINE = '\r\x1b[2K';
 
 /** Runs the daemon; resolves with the process exit code. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -72,7 +74,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   const tty = Boolean(process.stderr.isTTY) && !o.json;
   const log = createLogger({
     dir: o.scanOnly ? undefined : path.join(stateDir, 'logs'),
-    echo: o.scanOnly ? undefined : (line) => !tty && process.stderr.write(line + '\n'),
+    // The log file has everything; the terminal gets warnings and errors (status lines come apart).
+    echo: o.scanOnly
+      ? undefined
+      : (line, level) => level !== 'info' && process.stderr.write(`${tty ? CLEAR_LINE : ''}${line}\n`),
   });
 
   if (o.scanOnly) {
@@ -112,8 +117,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   }
   const engine = await Engine.create({ stateDir, settings, secrets, host: 'headless', version: VERSION, log, logsDir: path.join(stateDir, 'logs') });
   const say = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
-  engine.on('connection', (s) => say(connectionLine(s)));
-  engine.on('activity', (a) => tty && a.level !== 'info' && say(a.message));
+  let lastKey = '';
+  let lastPublished = -1;
+  engine.on('connection', (s) => {
+    // One line per connection change, and one when the published count changes.
+    const key = `${s.state}|${s.sessionId ?? ''}|${s.problem?.code ?? ''}`;
+    if (key !== lastKey) say(connectionLine(s));
+    else if (s.state === 'connected' && s.publishedTracks !== lastPublished) {
+      say(`published ${s.publishedTracks} tracks`);
+    }
+    lastKey = key;
+    lastPublished = s.publishedTracks;
+  });
   const stopBar = tty ? showProgress(engine) : () => {};
   let lastTotals = '';
   const summary = setInterval(async () => {
@@ -173,12 +188,12 @@ function showProgress(engine: Engine): () => void {
     const scanning = folders.some((f) => f.state === 'scanning');
     const line = scanning ? progressLine(folders) : '';
     if (line === last) return;
-    process.stderr.write(`\r\x1b[2K${line}`);
+    process.stderr.write(`${CLEAR_LINE}${line}`);
     last = line;
   });
   return () => {
     off();
-    if (last) process.stderr.write('\r\x1b[2K');
+    if (last) process.stderr.write(CLEAR_LINE);
   };
 }
 

@@ -10,12 +10,15 @@ export interface Logger {
 }
 
 /** A logger that appends to `<dir>/tunecamp-share.log` (best effort) and echoes to `echo`. */
-export function createLogger(opts: { dir?: string; echo?: (line: string) => void }): Logger {
+export function createLogger(opts: {
+  dir?: string;
+  echo?: (line: string, level: 'info' | 'warn' | 'error') => void;
+}): Logger {
   let ready: Promise<unknown> | null = opts.dir ? mkdir(opts.dir, { recursive: true }) : null;
   const file = opts.dir ? path.join(opts.dir, 'tunecamp-share.log') : null;
-  const write = (level: string, message: string) => {
+  const write = (level: 'info' | 'warn' | 'error', message: string) => {
     const line = `${new Date().toISOString()} ${level} ${redactSecrets(message)}`;
-    opts.echo?.(line);
+    opts.echo?.(line, level);
     if (file && ready) {
       ready = ready.then(() => appendFile(file, line + '\n')).catch(() => undefined);
     }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -57,6 +57,32 @@ describe('RootWatcher polling fallback', () => {
     expect(fakes).toHaveLength(1);
   });
 
+  it('resolves start() in polling mode when the limit is hit before the watcher is ready', async () => {
+    const root = await tempRoot();
+    const fake = new FakeWatcher();
+    const enospc = Object.assign(
+      new Error('ENOSPC: System limit for number of file watchers reached'),
+      {
+        code: 'ENOSPC',
+      },
+    );
+    const w = new RootWatcher({
+      root,
+      exclude: testExclude,
+      pollIntervalMs: 60_000,
+      watchFactory: () => (setTimeout(() => fake.emit('error', enospc), 10), fake),
+    });
+    cleanups.push(() => w.close());
+    const rec = record(w);
+    await w.start();
+    expect(w.mode).toBe('polling');
+    expect(rec.modes).toEqual([
+      { mode: 'polling', reason: 'Watch limit reached; rescanning every 60 s' },
+    ]);
+    // Events may have been missed before the limit hit: one full rescan right away.
+    expect(rec.batches).toEqual([{ root, paths: [root] }]);
+  });
+
   it('reports other watcher errors to error listeners and keeps watching', async () => {
     const root = await tempRoot();
     const fake = new FakeWatcher();
@@ -75,6 +101,27 @@ describe('RootWatcher polling fallback', () => {
     );
     expect(errors.map((e) => e.message)).toEqual(['EACCES: permission denied, watch /x/y']);
     expect(w.mode).toBe('watching');
+  });
+
+  it('notices a root that vanished without any event through its periodic check', async () => {
+    const root = await tempRoot();
+    const fake = new FakeWatcher();
+    const w = new RootWatcher({
+      root,
+      exclude: testExclude,
+      onlineCheckMs: 100,
+      rootCheckMs: 100,
+      watchFactory: () => (setTimeout(() => fake.emit('ready'), 10), fake),
+    });
+    cleanups.push(() => w.close());
+    const rec = record(w);
+    await w.start();
+    await rename(root, root + '-gone');
+    await waitFor(() => w.mode === 'offline', 'offline');
+    expect(fake.closed).toBe(true);
+    await rename(root + '-gone', root);
+    await waitFor(() => w.mode === 'watching', 'back');
+    expect(rec.batches).toEqual([{ root, paths: [root] }]);
   });
 
   it('polls without creating a watcher when forcePolling is set', async () => {

@@ -1,12 +1,13 @@
 import type { Stats } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ChangeCoalescer } from '../../../src/main/core/watch/coalescer';
 import { toIgnored } from '../../../src/main/core/watch/ignored';
 import { networkTypeOf, parseMounts } from '../../../src/main/core/watch/network-fs';
-import { formatInterval } from '../../../src/main/core/watch/root-check';
+import { checkRoot, formatInterval } from '../../../src/main/core/watch/root-check';
 import { nextSafetyRescanDelay } from '../../../src/main/core/watch/safety-rescan';
-import { sleep, testExclude } from './helpers';
+import { sleep, tempDir, testExclude } from './helpers';
 
 const MOUNTS = [
   '/dev/sda1 / ext4 rw,relatime 0 0',
@@ -27,6 +28,34 @@ describe('network filesystem detection', () => {
     expect(networkTypeOf(mounts, '/home/u/remote')).toBe('fuse.sshfs');
     expect(networkTypeOf(mounts, '/home/u/Music')).toBeNull();
     expect(networkTypeOf(mounts, '/mnt/nas')).toBeNull();
+  });
+});
+
+describe('checkRoot', () => {
+  it('reads an empty folder on another device as an unmounted drive', async () => {
+    const t = await tempDir();
+    try {
+      const first = await checkRoot(t.dir);
+      expect(first.online).toBe(true);
+      const dev = first.online ? first.dev : -1;
+      expect(await checkRoot(t.dir, dev)).toEqual({ online: true, dev });
+      expect(await checkRoot(t.dir, dev + 1)).toEqual({
+        online: false,
+        reason: `Folder not found: ${t.dir} (drive or share not mounted)`,
+      });
+      await writeFile(path.join(t.dir, 'a.mp3'), 'a');
+      expect((await checkRoot(t.dir, dev + 1)).online).toBe(true);
+      expect(await checkRoot(path.join(t.dir, 'a.mp3'))).toEqual({
+        online: false,
+        reason: `Not a folder: ${path.join(t.dir, 'a.mp3')}`,
+      });
+      expect(await checkRoot(path.join(t.dir, 'nope'))).toEqual({
+        online: false,
+        reason: `Folder not found: ${path.join(t.dir, 'nope')}`,
+      });
+    } finally {
+      await t.cleanup();
+    }
   });
 });
 

@@ -131,11 +131,13 @@ export async function readTrack(
     if (size === 0) return { ok: false, reason: 'empty file', stamp };
     let id: string;
     let tokenizer: ITokenizer;
+    let pooled: Buffer | undefined;
     const fileInfo = { path: filePath, size };
     try {
       if (size <= IN_MEMORY_LIMIT || !fromFile) {
         // One read serves both the id and the tags.
-        const buf = await readWhole(filePath, size);
+        pooled = size <= IN_MEMORY_LIMIT ? takeBuffer() : Buffer.allocUnsafe(size);
+        const buf = await readWhole(filePath, size, pooled);
         id = idFromBuffer(buf);
         tokenizer = strtok3.fromBuffer(buf, { fileInfo, abortSignal: signal });
       } else {
@@ -151,6 +153,7 @@ export async function readTrack(
         tokenizer = t;
       }
     } catch (err) {
+      if (pooled && pooled.length === IN_MEMORY_LIMIT) giveBuffer(pooled);
       if (err instanceof FileChangedError) return { ok: false, reason: err.message, stamp };
       return { ok: false, reason: `could not read file: ${describeFsError(err)}`, stamp };
     }
@@ -167,6 +170,7 @@ export async function readTrack(
       return { ok: false, reason: `could not read tags: ${describeParseError(err)}`, stamp };
     } finally {
       await tokenizer.close().catch(() => undefined);
+      if (pooled && pooled.length === IN_MEMORY_LIMIT && !ac.signal.aborted) giveBuffer(pooled);
     }
   };
   try {
@@ -182,19 +186,34 @@ class FileChangedError extends Error {
   }
 }
 
-/** Read exactly `size` bytes of a file (one read call in the common case). */
-async function readWhole(filePath: string, size: number): Promise<Buffer> {
+/**
+ * Reusable read buffers of IN_MEMORY_LIMIT bytes: a cold scan reads gigabytes of small files, and
+ * a fresh allocation per file keeps the garbage collector busy. A buffer goes back to the pool only
+ * after its parse finished (never after a timeout, when an abandoned parser may still hold it).
+ */
+const bufferPool: Buffer[] = [];
+const MAX_POOLED = 32;
+
+function takeBuffer(): Buffer {
+  // allocUnsafe: only the first `size` bytes are ever used, and the read overwrites all of them.
+  return bufferPool.pop() ?? Buffer.allocUnsafe(IN_MEMORY_LIMIT);
+}
+
+function giveBuffer(buf: Buffer): void {
+  if (bufferPool.length < MAX_POOLED) bufferPool.push(buf);
+}
+
+/** Read exactly `size` bytes of a file into `buf` (one read call in the common case). */
+async function readWhole(filePath: string, size: number, buf: Buffer): Promise<Buffer> {
   const fh = await open(filePath, OPEN_FLAGS);
   try {
-    // allocUnsafe: every byte is overwritten by the read (a short read is rejected below).
-    const buf = Buffer.allocUnsafe(size);
     let done = 0;
     while (done < size) {
       const { bytesRead } = await fh.read(buf, done, size - done, done);
       if (bytesRead === 0) throw new FileChangedError();
       done += bytesRead;
     }
-    return buf;
+    return buf.subarray(0, size);
   } finally {
     await fh.close();
   }

@@ -173,7 +173,8 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
   });
   const addr = server.address();
   port = typeof addr === 'object' && addr ? addr.port : opts.port;
-  const origins = names.map((n) => `ws://${n}:${port}`);
+  // Chromium rejects IPv6 literals as CSP sources; 'self' already covers the page's own host.
+  const origins = names.filter((n) => !n.startsWith('[')).map((n) => `ws://${n}:${port}`);
   csp = rendererCsp({ connect: origins });
   const bracketed = host.includes(':') ? `[${host}]` : host;
   const urlHost = names.includes(bracketed) && host !== '::' ? bracketed : '127.0.0.1';

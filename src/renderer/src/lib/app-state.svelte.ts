@@ -106,7 +106,10 @@ export class AppState {
     try {
       return await this.transport.api.invoke(name, ...args);
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      // A refused or lost link is already explained by the banner; one message is enough.
+      if (this.transport.link().state === 'ready') {
+        this.error = err instanceof Error ? err.message : String(err);
+      }
       return undefined;
     }
   }

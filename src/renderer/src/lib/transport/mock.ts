@@ -227,7 +227,11 @@ export function createMockApi(scenario = new URLSearchParams(location.hash.slice
       let set = listeners.get(name);
       if (!set) listeners.set(name, (set = new Set()));
       set.add(listener as (p: never) => void);
-      timer ??= setInterval(tick, 1000);
+      if (!timer) {
+        timer = setInterval(tick, 1000);
+        // In Node (tests using the mock as a fake daemon) the ticker must not keep the process alive.
+        (timer as { unref?: () => void }).unref?.();
+      }
       return () => set.delete(listener as (p: never) => void);
     },
   };
