@@ -17,7 +17,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
@@ -31,23 +34,42 @@ export default tseslint.config(
   {
     files: ['src/main/core/**'],
     rules: restrict([
-      { group: ['electron', 'electron-store', 'electron/*'], message: 'core runs in plain Node: no electron here.' },
-      { group: ['**/electron/**', '**/renderer/**', '**/cli/**'], message: 'core depends on nothing above it.' },
+      {
+        group: ['electron', 'electron-store', 'electron/*'],
+        message: 'core runs in plain Node: no electron here.',
+      },
+      {
+        group: ['**/electron/**', '**/renderer/**', '**/cli/**'],
+        message: 'core depends on nothing above it.',
+      },
     ]),
   },
   {
     files: ['src/shared/**'],
-    rules: restrict([{ regex: '^(?!\\./[\\w.-]+$)', message: 'shared is the contract: no imports but its own files.' }]),
+    rules: restrict([
+      {
+        regex: '^(?!\\./[\\w.-]+$)',
+        message: 'shared is the contract: no imports but its own files.',
+      },
+    ]),
   },
   {
     files: ['src/renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: restrict([
-      { group: ['electron', '**/main/**', '**/preload/**', 'node:*', 'fs', 'path'], message: 'the renderer talks to the engine only through the contract.' },
+      {
+        group: ['electron', '**/main/**', '**/preload/**', 'node:*', 'fs', 'path'],
+        message: 'the renderer talks to the engine only through the contract.',
+      },
     ]),
   },
   {
     files: ['src/preload/**'],
-    rules: restrict([{ group: ['**/main/**', '**/renderer/**'], message: 'preload exposes the contract, nothing else.' }]),
+    rules: restrict([
+      {
+        group: ['**/main/**', '**/renderer/**'],
+        message: 'preload exposes the contract, nothing else.',
+      },
+    ]),
   },
 );

@@ -86,6 +86,7 @@ async function main(): Promise<void> {
         failures.push(`${name}: ${message}`);
         console.log(`  FAILED: ${message}`);
       }
+      await ctx.stopAll();
       console.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
     }
   } finally {

@@ -129,9 +129,14 @@ export class BenchContext {
     await rm(c.dir, { recursive: true, force: true });
   }
 
+  /** Stops every daemon still running (after a scenario failed half-way, its daemon holds the state-dir lock). */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.daemons].map((d) => d.stop()));
+  }
+
   /** Stops any daemon still running, then removes every temp dir made by tempDir(). */
   async cleanup(): Promise<void> {
-    await Promise.all([...this.daemons].map((d) => d.stop()));
+    await this.stopAll();
     await Promise.all(this.temps.map((d) => rm(d, { recursive: true, force: true })));
   }
 }

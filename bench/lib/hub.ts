@@ -54,6 +54,12 @@ export async function waitPublished(
   }
 }
 
+/** `performance.now()` time of the hub's latest accepted upgrade (auth_ok sent), or NaN. */
+export function lastUpgradeAt(hub: Hub): number {
+  const ok = hub.upgrades.findLast((u) => u.status === 101);
+  return ok ? ok.at - performance.timeOrigin : NaN;
+}
+
 /** Polls `predicate` every `everyMs` until it holds; resolves with `performance.now()` then, or rejects at the deadline. */
 export async function pollUntil(predicate: () => boolean, timeoutMs: number, everyMs = 20): Promise<number> {
   const deadline = performance.now() + timeoutMs;

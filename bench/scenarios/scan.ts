@@ -1,4 +1,4 @@
-import { startBenchHub } from '../lib/hub';
+import { lastUpgradeAt, startBenchHub } from '../lib/hub';
 import { mib } from '../lib/context';
 import type { BenchContext } from '../lib/context';
 import { ProcWatch } from '../lib/proc';
@@ -144,14 +144,14 @@ export async function scale(ctx: BenchContext): Promise<void> {
     const p = await ctx.published(hub, d, corpus, { timeoutMs: 30 * 60_000 });
     ctx.add({ key: 'scale.publish', measures: `cold scan of ${n} tracks: spawn → hub holds the manifest`, unit: 's', values: [(p.at - d.spawnedAt) / 1000], target: 'completes' });
     const manifestMiB = mib(Buffer.byteLength(JSON.stringify(hub.tracks(p.sessionId))));
-    const kickedAt = performance.now();
+    await new Promise((r) => setTimeout(r, 11_000)); // not a "replaced within 10 s" session (see live.ts)
     hub.kick(p.sessionId);
     const again = await ctx.published(hub, d, corpus, { exclude: p.sessionId, timeoutMs: 60_000 });
     ctx.add({
       key: 'scale.manifest',
-      measures: `kick → republished with ${n} tracks (reconnect + build, send and hub-side parse of the manifest)`,
+      measures: `after a kick: hub accepts the new connection (auth_ok) → holds all ${n} tracks (manifest build, send, hub-side parse)`,
       unit: 's',
-      values: [(again.at - kickedAt) / 1000],
+      values: [(again.at - lastUpgradeAt(hub)) / 1000],
       target: 'send < 2 s',
       pass: (m) => m < 2,
       note: `manifest ≈ ${manifestMiB.toFixed(1)} MiB of JSON`,

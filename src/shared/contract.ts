@@ -81,12 +81,7 @@ export type ProblemCode =
   | 'no-folders';
 
 export type ConnectionState =
-  | 'not-configured'
-  | 'connecting'
-  | 'connected'
-  | 'waiting'
-  | 'paused'
-  | 'stopped';
+  'not-configured' | 'connecting' | 'connected' | 'waiting' | 'paused' | 'stopped';
 
 /** The tunnel's state. `waiting` means a retry is scheduled at `nextRetryAt`; `stopped` needs the user. */
 export interface ConnectionStatus {

@@ -15,8 +15,7 @@ export const REMOTE_WS_PATH = '/remote';
 export const REMOTE_CLOSE_UNAUTHORIZED = 4401;
 
 export type RemoteClientMessage =
-  | { t: 'hello'; token: string }
-  | { t: 'call'; id: number; name: CommandName; args: unknown[] };
+  { t: 'hello'; token: string } | { t: 'call'; id: number; name: CommandName; args: unknown[] };
 
 export type RemoteServerMessage =
   | { t: 'ready' }

@@ -4,7 +4,17 @@ import { parseArgs, UsageError } from '../../src/main/cli/args';
 describe('parseArgs', () => {
   it('reads flags, several shares and values', () => {
     const o = parseArgs(
-      ['--server', 'music.example.org', '--share', '/a', '/b', '--no-allow-downloads', '--state-dir=/s', '--max-transfers', '3'],
+      [
+        '--server',
+        'music.example.org',
+        '--share',
+        '/a',
+        '/b',
+        '--no-allow-downloads',
+        '--state-dir=/s',
+        '--max-transfers',
+        '3',
+      ],
       {},
     );
     expect(o.server).toBe('music.example.org');

@@ -92,16 +92,34 @@ describe('tunecamp-share (the headless daemon, as a child process)', () => {
   });
 
   it('refuses a file where a folder is expected', async () => {
-    const r = await run(['--server', hub.url, '--share', path.join(music, 'flac.flac')], { TUNECAMP_TOKEN: SECRET });
+    const r = await run(['--server', hub.url, '--share', path.join(music, 'flac.flac')], {
+      TUNECAMP_TOKEN: SECRET,
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/not a folder/);
   });
 
   it('--scan-only --json prints the exact manifest', async () => {
-    const r = await run(['--scan-only', '--json', '--share', music, '--state-dir', path.join(dir, 's1')]);
+    const r = await run([
+      '--scan-only',
+      '--json',
+      '--share',
+      music,
+      '--state-dir',
+      path.join(dir, 's1'),
+    ]);
     expect(r.code).toBe(0);
-    const manifest = JSON.parse(r.stdout) as { id: string; title: string; mimeType: string; fileSizeBytes: number }[];
-    expect(manifest.map((t) => t.mimeType).sort()).toEqual(['audio/flac', 'audio/mpeg', 'audio/wav']);
+    const manifest = JSON.parse(r.stdout) as {
+      id: string;
+      title: string;
+      mimeType: string;
+      fileSizeBytes: number;
+    }[];
+    expect(manifest.map((t) => t.mimeType).sort()).toEqual([
+      'audio/flac',
+      'audio/mpeg',
+      'audio/wav',
+    ]);
     const flac = manifest.find((t) => t.mimeType === 'audio/flac')!;
     expect(flac.fileSizeBytes).toBe((await readFile(path.join(music, 'flac.flac'))).length);
   });
@@ -118,7 +136,12 @@ describe('tunecamp-share (the headless daemon, as a child process)', () => {
     const before = hub.upgrades.length;
     const r = await run(
       ['--state-dir', path.join(dir, 's3')],
-      { TUNECAMP_TOKEN: SECRET, TUNECAMP_SERVER: hub.url, TUNECAMP_SHARE: music, TUNECAMP_ALLOW_DOWNLOADS: 'false' },
+      {
+        TUNECAMP_TOKEN: SECRET,
+        TUNECAMP_SERVER: hub.url,
+        TUNECAMP_SHARE: music,
+        TUNECAMP_ALLOW_DOWNLOADS: 'false',
+      },
       { until: (out) => /(published 3 tracks|3 tracks published)/.test(out) },
     );
     expect(r.code).toBe(0);
@@ -130,31 +153,54 @@ describe('tunecamp-share (the headless daemon, as a child process)', () => {
   });
 
   it('warns about --token on the command line', async () => {
-    const r = await run(['--server', hub.url, '--share', music, '--token', SECRET, '--state-dir', path.join(dir, 's4')], {}, {
-      until: (out) => /connected to/.test(out),
-    });
+    const r = await run(
+      [
+        '--server',
+        hub.url,
+        '--share',
+        music,
+        '--token',
+        SECRET,
+        '--state-dir',
+        path.join(dir, 's4'),
+      ],
+      {},
+      {
+        until: (out) => /connected to/.test(out),
+      },
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/visible to other local users/);
     expect(r.stdout + r.stderr.replace(/--token/g, '')).not.toContain(SECRET);
   });
 
   it('stops retrying on a rejected token (401) and says why', async () => {
-    const r = await run(['--server', hub.url, '--share', music, '--state-dir', path.join(dir, 's5')], { TUNECAMP_TOKEN: 'tc_wrong_token_abcdef' }, {
-      until: (out) => /401/.test(out),
-    });
+    const r = await run(
+      ['--server', hub.url, '--share', music, '--state-dir', path.join(dir, 's5')],
+      { TUNECAMP_TOKEN: 'tc_wrong_token_abcdef' },
+      {
+        until: (out) => /401/.test(out),
+      },
+    );
     expect(r.stderr).toMatch(/Token rejected by server \(401\)/);
     expect(r.stderr).not.toContain('tc_wrong_token_abcdef');
   });
 
   it('refuses a second daemon on the same state dir', async () => {
     const state = path.join(dir, 's6');
-    const first = spawn(process.execPath, [BIN, '--server', hub.url, '--share', music, '--state-dir', state], {
-      env: { PATH: process.env.PATH, TUNECAMP_TOKEN: SECRET },
-      stdio: 'ignore',
-    });
+    const first = spawn(
+      process.execPath,
+      [BIN, '--server', hub.url, '--share', music, '--state-dir', state],
+      {
+        env: { PATH: process.env.PATH, TUNECAMP_TOKEN: SECRET },
+        stdio: 'ignore',
+      },
+    );
     try {
       await hub.waitFor(() => hub.sessions().some((s) => s.username === 'maria'), 10_000);
-      const second = await run(['--server', hub.url, '--share', music, '--state-dir', state], { TUNECAMP_TOKEN: SECRET });
+      const second = await run(['--server', hub.url, '--share', music, '--state-dir', state], {
+        TUNECAMP_TOKEN: SECRET,
+      });
       expect(second.code).toBe(1);
       expect(second.stderr).toMatch(/Another tunecamp-share \(pid \d+\) is already using/);
     } finally {
@@ -166,17 +212,33 @@ describe('tunecamp-share (the headless daemon, as a child process)', () => {
   it('reads --config and reloads it on SIGHUP', async () => {
     const other = path.join(dir, 'other');
     await mkdir(other, { recursive: true });
-    await writeFile(path.join(other, 'x.flac'), await readFile(path.join(CORPUS, 'MusicBrainz-Picard-tags.flac')));
+    await writeFile(
+      path.join(other, 'x.flac'),
+      await readFile(path.join(CORPUS, 'MusicBrainz-Picard-tags.flac')),
+    );
     const config = path.join(dir, 'config.json');
-    await writeFile(config, JSON.stringify({ server: hub.url, folders: [{ path: music, download: 'inherit', exclude: [] }] }));
-    const child = spawn(process.execPath, [BIN, '--config', config, '--state-dir', path.join(dir, 's7')], {
-      env: { PATH: process.env.PATH, TUNECAMP_TOKEN: SECRET },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    await writeFile(
+      config,
+      JSON.stringify({
+        server: hub.url,
+        folders: [{ path: music, download: 'inherit', exclude: [] }],
+      }),
+    );
+    const child = spawn(
+      process.execPath,
+      [BIN, '--config', config, '--state-dir', path.join(dir, 's7')],
+      {
+        env: { PATH: process.env.PATH, TUNECAMP_TOKEN: SECRET },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let err = '';
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     try {
-      await hub.waitFor(() => hub.sessions().some((s) => s.username === 'maria' && s.tracks.length === 3), 10_000);
+      await hub.waitFor(
+        () => hub.sessions().some((s) => s.username === 'maria' && s.tracks.length === 3),
+        10_000,
+      );
       await writeFile(
         config,
         JSON.stringify({
@@ -202,7 +264,9 @@ describe('tunecamp-share (the headless daemon, as a child process)', () => {
   it('refuses an invalid config file with one line', async () => {
     const config = path.join(dir, 'bad.json');
     await writeFile(config, '{ "server": "https://x.org", }');
-    const r = await run(['--config', config, '--state-dir', path.join(dir, 's8')], { TUNECAMP_TOKEN: SECRET });
+    const r = await run(['--config', config, '--state-dir', path.join(dir, 's8')], {
+      TUNECAMP_TOKEN: SECRET,
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad\.json/);
   });

@@ -6,7 +6,10 @@ import { CORPUS, fetchAll, startEngine, tempDir, waitTracks } from './helpers';
 
 /** A unique, valid MP3: a corpus file with a distinct tail (music-metadata ignores trailing bytes). */
 async function mp3(tag: string): Promise<Buffer> {
-  return Buffer.concat([await readFile(path.join(CORPUS, 'id3v2.3.mp3')), Buffer.from(`tail:${tag}`)]);
+  return Buffer.concat([
+    await readFile(path.join(CORPUS, 'id3v2.3.mp3')),
+    Buffer.from(`tail:${tag}`),
+  ]);
 }
 
 describe('a live library through the engine', () => {
@@ -37,7 +40,9 @@ describe('a live library through the engine', () => {
   it('keeps the id and the per-track override when a file moves between shared folders', async () => {
     running = await startEngine(hub, [a, b]);
     await waitTracks(hub, (t) => t.length === 2);
-    const id = hub.tracks().find((t) => running!.engine.library.get(t.id)?.relPath === 'one.mp3')!.id;
+    const id = hub
+      .tracks()
+      .find((t) => running!.engine.library.get(t.id)?.relPath === 'one.mp3')!.id;
     await running.engine.invoke('setTrackDownload', [id], 'deny');
     await hub.waitFor(() => hub.tracks().find((t) => t.id === id)?.allowDownload === false, 3000);
     await rename(path.join(a, 'one.mp3'), path.join(b, 'moved.mp3'));
@@ -56,7 +61,9 @@ describe('a live library through the engine', () => {
     const sessionId = hub.sessions()[0]!.id;
     await running.engine.invoke('addFolders', [b]);
     await waitTracks(hub, (t) => t.length === 2);
-    await expect(running.engine.invoke('addFolders', [path.join(b, 'sub')])).rejects.toThrow(/inside/);
+    await expect(running.engine.invoke('addFolders', [path.join(b, 'sub')])).rejects.toThrow(
+      /inside/,
+    );
     await running.engine.invoke('removeFolder', a);
     await waitTracks(hub, (t) => t.length === 1, 3000);
     expect(hub.sessions()[0]!.id).toBe(sessionId);
@@ -84,7 +91,10 @@ describe('a live library through the engine', () => {
     const data = await readFile(path.join(CORPUS, 'id3v2.3.mp3'));
     await mkdir(path.join(a, 'burst'));
     for (let i = 0; i < 300; i++) {
-      await writeFile(path.join(a, 'burst', `t${i}.mp3`), Buffer.concat([data, Buffer.from(`#${i}`)]));
+      await writeFile(
+        path.join(a, 'burst', `t${i}.mp3`),
+        Buffer.concat([data, Buffer.from(`#${i}`)]),
+      );
     }
     await waitTracks(hub, (t) => t.length === 301, 20_000);
     const sends = hub.received.filter((f) => f.type === 'manifest').length - before;
@@ -127,7 +137,17 @@ describe('a live library through the engine', () => {
   });
 
   it('falls back to periodic rescans when a folder cannot be watched, and says why', async () => {
-    running = await startEngine(hub, [a], { extra: { watch: { forcePolling: true, pollIntervalMs: 500, quietMs: 200, maxWaitMs: 1000, rootCheckMs: 300 } } });
+    running = await startEngine(hub, [a], {
+      extra: {
+        watch: {
+          forcePolling: true,
+          pollIntervalMs: 500,
+          quietMs: 200,
+          maxWaitMs: 1000,
+          rootCheckMs: 300,
+        },
+      },
+    });
     await waitTracks(hub, (t) => t.length === 1);
     const folder = (await running.engine.invoke('getSnapshot')).folders[0]!;
     expect(folder.state).toBe('polling');

@@ -64,15 +64,29 @@ describe('serving under stress through the engine', () => {
   }, 60_000);
 
   it('reconnects and republishes the same ids after a server restart mid-stream', async () => {
-    const before = hub.tracks().map((t) => t.id).sort();
+    const before = hub
+      .tracks()
+      .map((t) => t.id)
+      .sort();
     const oldSession = hub.sessions()[0]!.id;
     const res = await fetch(url(BIG));
     const reader = res.body!.getReader();
     await reader.read();
     await hub.restart();
     await reader.read().catch(() => undefined);
-    await hub.waitFor(() => hub.sessions().length === 1 && hub.sessions()[0]!.id !== oldSession && hub.tracks().length === 2, 10_000);
-    expect(hub.tracks().map((t) => t.id).sort()).toEqual(before);
+    await hub.waitFor(
+      () =>
+        hub.sessions().length === 1 &&
+        hub.sessions()[0]!.id !== oldSession &&
+        hub.tracks().length === 2,
+      10_000,
+    );
+    expect(
+      hub
+        .tracks()
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual(before);
     const again = await fetchAll(url(3_000_000));
     expect(sha256(again.body)).toBe(sha256(files.get(3_000_000)!));
   }, 30_000);

@@ -63,7 +63,10 @@ describe('engine through the hub emulator', () => {
   it('refuses a download exactly when the effective permission is off', async () => {
     const [first, second] = hub.tracks();
     await engine.invoke('setTrackDownload', [first!.id], 'deny');
-    await hub.waitFor(() => hub.tracks().find((t) => t.id === first!.id)?.allowDownload === false, 5000);
+    await hub.waitFor(
+      () => hub.tracks().find((t) => t.id === first!.id)?.allowDownload === false,
+      5000,
+    );
     expect((await fetchAll(streamUrl(first!.id, 'download'))).status).toBe(403);
     expect((await fetchAll(streamUrl(first!.id, 'stream'))).status).toBe(200);
     expect((await fetchAll(streamUrl(second!.id, 'download'))).status).toBe(200);
@@ -71,7 +74,10 @@ describe('engine through the hub emulator', () => {
     await hub.waitFor(() => hub.tracks().every((t) => t.allowDownload === false), 5000);
     expect((await fetchAll(streamUrl(second!.id, 'download'))).status).toBe(403);
     await engine.invoke('setTrackDownload', [second!.id], 'allow');
-    await hub.waitFor(() => hub.tracks().find((t) => t.id === second!.id)?.allowDownload === true, 5000);
+    await hub.waitFor(
+      () => hub.tracks().find((t) => t.id === second!.id)?.allowDownload === true,
+      5000,
+    );
     expect((await fetchAll(streamUrl(second!.id, 'download'))).status).toBe(200);
     await engine.invoke('setFolderOptions', music, { download: 'inherit' });
     await engine.invoke('setTrackDownload', [first!.id, second!.id], 'inherit');
@@ -84,7 +90,9 @@ describe('engine through the hub emulator', () => {
     const res = await fetchAll(streamUrl(entry.id));
     expect(res.status).toBe(500);
     const newSize = entry.size + 1000;
-    const tracks = await waitTracks(hub, (t) => t.some((x) => x.fileSizeBytes === newSize && x.title === entry.title));
+    const tracks = await waitTracks(hub, (t) =>
+      t.some((x) => x.fileSizeBytes === newSize && x.title === entry.title),
+    );
     const fresh = tracks.find((x) => x.fileSizeBytes === newSize && x.title === entry.title)!;
     const again = await fetchAll(streamUrl(fresh.id));
     expect(again.status).toBe(200);
@@ -102,7 +110,11 @@ describe('engine through the hub emulator', () => {
     const src = path.join(CORPUS, 'id3v2.4.mp3');
     const data = Buffer.concat([await readFile(src), Buffer.from('unique tail for a new id')]);
     await writeFile(path.join(music, 'new-bounce.mp3'), data);
-    const tracks = await waitTracks(hub, (t) => t.some((x) => x.fileSizeBytes === data.length), 10_000);
+    const tracks = await waitTracks(
+      hub,
+      (t) => t.some((x) => x.fileSizeBytes === data.length),
+      10_000,
+    );
     expect(tracks.some((x) => x.fileSizeBytes === data.length)).toBe(true);
   });
 });

@@ -26,17 +26,29 @@ export function sha256(data: Buffer): string {
 }
 
 /** Fetches a URL and returns status, headers and the whole body. */
-export async function fetchAll(url: string): Promise<{ status: number; type: string | null; length: string | null; body: Buffer }> {
+export async function fetchAll(
+  url: string,
+): Promise<{ status: number; type: string | null; length: string | null; body: Buffer }> {
   const res = await fetch(url, { signal: AbortSignal.timeout(20_000) });
   const body = Buffer.from(await res.arrayBuffer());
-  return { status: res.status, type: res.headers.get('content-type'), length: res.headers.get('content-length'), body };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    length: res.headers.get('content-length'),
+    body,
+  };
 }
 
 /** An engine on memory stores, connected to `hub` with `token`, sharing `folders`. */
 export async function startEngine(
   hub: Hub,
   folders: string[],
-  opts: { token?: string; settings?: Partial<Settings>; stateDir?: string; extra?: Partial<EngineOptions> } = {},
+  opts: {
+    token?: string;
+    settings?: Partial<Settings>;
+    stateDir?: string;
+    extra?: Partial<EngineOptions>;
+  } = {},
 ): Promise<{ engine: Engine; stateDir: string; stop: () => Promise<void> }> {
   const stateDir = opts.stateDir ?? (await tempDir('state'));
   const settings = new MemorySettingsStore({});
@@ -67,7 +79,11 @@ export async function startEngine(
 }
 
 /** The hub's single session's tracks, after waiting for `predicate` over them. */
-export async function waitTracks(hub: Hub, predicate: (t: ReturnType<Hub['tracks']>) => boolean, ms = 10_000) {
+export async function waitTracks(
+  hub: Hub,
+  predicate: (t: ReturnType<Hub['tracks']>) => boolean,
+  ms = 10_000,
+) {
   await hub.waitFor(() => hub.sessions().length > 0 && predicate(hub.tracks()), ms);
   return hub.tracks();
 }

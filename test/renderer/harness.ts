@@ -17,13 +17,22 @@ import { REMOTE_CLOSE_UNAUTHORIZED } from '../../src/shared/remote-protocol';
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const OUT = join(ROOT, 'out/renderer');
 export const SHOTS = join(ROOT, 'test-artifacts/screenshots');
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+};
 
 /** Build the renderer into out/renderer with test/renderer/vite.config.ts. */
 export async function buildRenderer(): Promise<void> {
   await promisify(execFile)(
     process.execPath,
-    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'test/renderer/vite.config.ts'],
+    [
+      join(ROOT, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'test/renderer/vite.config.ts',
+    ],
     { cwd: ROOT },
   );
 }
@@ -32,7 +41,10 @@ export async function buildRenderer(): Promise<void> {
  * Serve out/renderer on 127.0.0.1:0. When `daemon` is given, /remote speaks the remote-control
  * protocol in front of it, accepting only `token` (4401 otherwise), like the headless daemon.
  */
-export async function serve(daemon?: { api: Api; token: string }): Promise<{ base: string; close: () => Promise<void> }> {
+export async function serve(daemon?: {
+  api: Api;
+  token: string;
+}): Promise<{ base: string; close: () => Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     const file = join(OUT, path === '/' ? 'index.html' : path);
@@ -55,12 +67,23 @@ export async function serve(daemon?: { api: Api; token: string }): Promise<{ bas
     const offs: (() => void)[] = [];
     ws.on('close', () => offs.forEach((off) => off()));
     ws.on('message', async (raw: RawData) => {
-      const msg = JSON.parse(String(raw)) as { t: string; token?: string; id?: number; name?: CommandName; args?: unknown[] };
+      const msg = JSON.parse(String(raw)) as {
+        t: string;
+        token?: string;
+        id?: number;
+        name?: CommandName;
+        args?: unknown[];
+      };
       if (!authed) {
-        if (msg.t !== 'hello' || msg.token !== daemon!.token) return ws.close(REMOTE_CLOSE_UNAUTHORIZED, 'bad token');
+        if (msg.t !== 'hello' || msg.token !== daemon!.token)
+          return ws.close(REMOTE_CLOSE_UNAUTHORIZED, 'bad token');
         authed = true;
         for (const name of EVENT_NAMES) {
-          offs.push(daemon!.api.on(name as EventName, (payload) => ws.send(JSON.stringify({ t: 'event', name, payload }))));
+          offs.push(
+            daemon!.api.on(name as EventName, (payload) =>
+              ws.send(JSON.stringify({ t: 'event', name, payload })),
+            ),
+          );
         }
         return ws.send(JSON.stringify({ t: 'ready' }));
       }
@@ -89,6 +112,13 @@ export async function serve(daemon?: { api: Api; token: string }): Promise<{ bas
 export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }

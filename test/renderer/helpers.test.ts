@@ -17,7 +17,17 @@ describe('throughput samples', () => {
   });
   it('draws an area path inside the box', () => {
     expect(areaPath([], 0, 100, 50, 10)).toBe('');
-    const d = areaPath([{ at: 0, rate: 0 }, { at: 150_000, rate: 10 }, { at: 300_000, rate: 5 }], 300_000, 100, 50, 10);
+    const d = areaPath(
+      [
+        { at: 0, rate: 0 },
+        { at: 150_000, rate: 10 },
+        { at: 300_000, rate: 5 },
+      ],
+      300_000,
+      100,
+      50,
+      10,
+    );
     expect(d).toBe('M0,50 L0,50 L50,0 L100,25 L100,50 Z');
   });
   it('picks nice ceilings', () => {
@@ -30,16 +40,34 @@ describe('throughput samples', () => {
 
 describe('checkServerInput', () => {
   it('assumes https and keeps a path prefix', () => {
-    expect(checkServerInput('music.example.org')).toEqual({ ok: true, url: 'https://music.example.org' });
-    expect(checkServerInput(' http://example.org/tunecamp/ ')).toEqual({ ok: true, url: 'http://example.org/tunecamp' });
+    expect(checkServerInput('music.example.org')).toEqual({
+      ok: true,
+      url: 'https://music.example.org',
+    });
+    expect(checkServerInput(' http://example.org/tunecamp/ ')).toEqual({
+      ok: true,
+      url: 'http://example.org/tunecamp',
+    });
     expect(checkServerInput('localhost:1970')).toEqual({ ok: true, url: 'https://localhost:1970' });
   });
   it('explains what is wrong', () => {
-    expect(checkServerInput('')).toMatchObject({ ok: false, error: expect.stringContaining('Enter') });
-    expect(checkServerInput('ftp://x.org')).toMatchObject({ ok: false, error: expect.stringContaining('http') });
+    expect(checkServerInput('')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('Enter'),
+    });
+    expect(checkServerInput('ftp://x.org')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('http'),
+    });
     expect(checkServerInput('mailto:me@x.org')).toMatchObject({ ok: false });
-    expect(checkServerInput('https://bob:pw@x.org')).toMatchObject({ ok: false, error: expect.stringContaining('password') });
-    expect(checkServerInput('music example')).toMatchObject({ ok: false, error: expect.stringContaining('spaces') });
+    expect(checkServerInput('https://bob:pw@x.org')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('password'),
+    });
+    expect(checkServerInput('music example')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('spaces'),
+    });
   });
   it('recognises token shapes', () => {
     expect(looksLikeToken('tc_abcdef123456')).toBe(true);
@@ -50,7 +78,10 @@ describe('checkServerInput', () => {
 
 describe('planDrop', () => {
   it('adds folders whose path is known', () => {
-    expect(planDrop([{ name: 'Music', isDirectory: true, path: '/home/m/Music' }])).toEqual({ kind: 'add', paths: ['/home/m/Music'] });
+    expect(planDrop([{ name: 'Music', isDirectory: true, path: '/home/m/Music' }])).toEqual({
+      kind: 'add',
+      paths: ['/home/m/Music'],
+    });
   });
   it('offers the parent folder of a dropped file', () => {
     const p = planDrop([{ name: 'a.mp3', isDirectory: false, path: '/home/m/Music/a.mp3' }]);
@@ -64,13 +95,21 @@ describe('planDrop', () => {
 
 describe('folder helpers', () => {
   const f = (x: Partial<FolderStatus>): FolderStatus => ({
-    path: '/m', download: 'inherit', exclude: [], state: 'watching', tracks: 0, bytes: 0, skipped: [], ...x,
+    path: '/m',
+    download: 'inherit',
+    exclude: [],
+    state: 'watching',
+    tracks: 0,
+    bytes: 0,
+    skipped: [],
+    ...x,
   });
   it('labels states', () => {
     expect(folderStateLabel(f({})).tone).toBe('ok');
-    expect(folderStateLabel(f({ state: 'scanning', progress: { found: 200, parsed: 100, skipped: 28 } })).text).toBe(
-      'Scanning 64 % (100 of 200 files read)',
-    );
+    expect(
+      folderStateLabel(f({ state: 'scanning', progress: { found: 200, parsed: 100, skipped: 28 } }))
+        .text,
+    ).toBe('Scanning 64 % (100 of 200 files read)');
     expect(folderStateLabel(f({ state: 'offline' })).tone).toBe('error');
     expect(folderStateLabel(f({ state: 'polling' })).tone).toBe('warn');
   });

@@ -4,8 +4,18 @@ import { PROBLEMS, diagnose, headline, serverHost } from '../../src/renderer/src
 import { formatCount } from '../../src/renderer/src/lib/format';
 
 const ALL: ProblemCode[] = [
-  'not-configured', 'unauthorized', 'forbidden', 'sharing-disabled', 'unreachable', 'not-tunecamp',
-  'server-error', 'silent-server', 'conflict', 'folder-offline', 'watch-limit', 'no-folders',
+  'not-configured',
+  'unauthorized',
+  'forbidden',
+  'sharing-disabled',
+  'unreachable',
+  'not-tunecamp',
+  'server-error',
+  'silent-server',
+  'conflict',
+  'folder-offline',
+  'watch-limit',
+  'no-folders',
 ];
 
 const conn = (c: Partial<ConnectionStatus>): ConnectionStatus => ({
@@ -17,7 +27,14 @@ const conn = (c: Partial<ConnectionStatus>): ConnectionStatus => ({
   ...c,
 });
 const folder = (f: Partial<FolderStatus>): FolderStatus => ({
-  path: '/m', download: 'inherit', exclude: [], state: 'watching', tracks: 1, bytes: 1, skipped: [], ...f,
+  path: '/m',
+  download: 'inherit',
+  exclude: [],
+  state: 'watching',
+  tracks: 1,
+  bytes: 1,
+  skipped: [],
+  ...f,
 });
 
 describe('PROBLEMS', () => {
@@ -62,11 +79,14 @@ describe('diagnose', () => {
     expect(diagnose(conn({}), [folder({})])).toEqual([]);
   });
   it('lists connection and folder problems once each, connection first', () => {
-    const out = diagnose(conn({ state: 'waiting', problem: { code: 'unreachable', message: '' } }), [
-      folder({ state: 'offline' }),
-      folder({ path: '/b', state: 'offline' }),
-      folder({ path: '/c', state: 'polling' }),
-    ]);
+    const out = diagnose(
+      conn({ state: 'waiting', problem: { code: 'unreachable', message: '' } }),
+      [
+        folder({ state: 'offline' }),
+        folder({ path: '/b', state: 'offline' }),
+        folder({ path: '/c', state: 'polling' }),
+      ],
+    );
     expect(out.map((e) => e.code)).toEqual(['unreachable', 'folder-offline', 'watch-limit']);
   });
   it('asks for setup and folders on a fresh install', () => {

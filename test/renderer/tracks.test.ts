@@ -11,9 +11,21 @@ import {
 import { mockTracks } from '../../src/renderer/src/lib/transport/mock-data';
 
 const t = (id: string, extra: Partial<TrackInfo> = {}): TrackInfo => ({
-  id, title: `Song ${id}`, artist: 'Maria', album: 'First', duration: 100, fileSizeBytes: 1000,
-  mimeType: 'audio/mpeg', allowDownload: true, folder: '/m', relPath: `a/${id}.mp3`, format: 'mp3',
-  override: 'inherit', plays: 0, downloads: 0, ...extra,
+  id,
+  title: `Song ${id}`,
+  artist: 'Maria',
+  album: 'First',
+  duration: 100,
+  fileSizeBytes: 1000,
+  mimeType: 'audio/mpeg',
+  allowDownload: true,
+  folder: '/m',
+  relPath: `a/${id}.mp3`,
+  format: 'mp3',
+  override: 'inherit',
+  plays: 0,
+  downloads: 0,
+  ...extra,
 });
 
 describe('filterTracks', () => {
@@ -23,15 +35,24 @@ describe('filterTracks', () => {
     t('3', { title: 'Morning', album: 'River Songs', folder: '/other' }),
   ];
   it('matches every word anywhere in title, artist, album or path, case-insensitively', () => {
-    expect(filterTracks(list, { ...EMPTY_QUERY, text: 'river' }).map((x) => x.id)).toEqual(['1', '3']);
-    expect(filterTracks(list, { ...EMPTY_QUERY, text: 'RIVER songs' }).map((x) => x.id)).toEqual(['3']);
+    expect(filterTracks(list, { ...EMPTY_QUERY, text: 'river' }).map((x) => x.id)).toEqual([
+      '1',
+      '3',
+    ]);
+    expect(filterTracks(list, { ...EMPTY_QUERY, text: 'RIVER songs' }).map((x) => x.id)).toEqual([
+      '3',
+    ]);
     expect(filterTracks(list, { ...EMPTY_QUERY, text: '2.mp3' }).map((x) => x.id)).toEqual(['2']);
     expect(filterTracks(list, EMPTY_QUERY)).toHaveLength(3);
   });
   it('applies quick filters', () => {
     expect(filterTracks(list, { ...EMPTY_QUERY, format: 'flac' }).map((x) => x.id)).toEqual(['1']);
-    expect(filterTracks(list, { ...EMPTY_QUERY, folder: '/other' }).map((x) => x.id)).toEqual(['3']);
-    expect(filterTracks(list, { ...EMPTY_QUERY, downloadable: 'no' }).map((x) => x.id)).toEqual(['2']);
+    expect(filterTracks(list, { ...EMPTY_QUERY, folder: '/other' }).map((x) => x.id)).toEqual([
+      '3',
+    ]);
+    expect(filterTracks(list, { ...EMPTY_QUERY, downloadable: 'no' }).map((x) => x.id)).toEqual([
+      '2',
+    ]);
     expect(filterTracks(list, { ...EMPTY_QUERY, downloadable: 'yes' })).toHaveLength(2);
     expect(isFiltered(EMPTY_QUERY)).toBe(false);
     expect(isFiltered({ ...EMPTY_QUERY, text: '  ' })).toBe(false);
@@ -64,13 +85,21 @@ describe('applyDelta', () => {
     expect(list.map((x) => x.id)).toEqual(['a', 'b', 'c']);
   });
   it('treats an added id that exists as a replacement, not a duplicate', () => {
-    const next = applyDelta([t('a')], { added: [t('a', { title: 'New' })], changed: [], removed: [], moved: [] });
+    const next = applyDelta([t('a')], {
+      added: [t('a', { title: 'New' })],
+      changed: [],
+      removed: [],
+      moved: [],
+    });
     expect(next).toHaveLength(1);
     expect(next[0]!.title).toBe('New');
   });
   it('uses the changed track when a moved track also changed', () => {
     const next = applyDelta([t('a')], {
-      added: [], changed: [t('z', { title: 'Moved' })], removed: [], moved: [{ id: 'z', from: 'a', to: 'z' }],
+      added: [],
+      changed: [t('z', { title: 'Moved' })],
+      removed: [],
+      moved: [{ id: 'z', from: 'a', to: 'z' }],
     });
     expect(next.map((x) => [x.id, x.title])).toEqual([['z', 'Moved']]);
   });

@@ -47,7 +47,8 @@ async function open(opts: { dark?: boolean; zoom?: number; hash?: string } = {})
   page.on('console', (m) => {
     // The brief's CSP keeps frame-ancestors in the meta tag, where Chromium ignores it (it only
     // works as a header, which the static server below and the daemon send): expected noise.
-    if (m.type() === 'error' && !m.text().includes("'frame-ancestors' is ignored")) errors.push(m.text());
+    if (m.type() === 'error' && !m.text().includes("'frame-ancestors' is ignored"))
+      errors.push(m.text());
   });
   await page.goto(`${base}${opts.hash ?? '#mock'}`);
   await page.getByTestId('headline').waitFor();
@@ -56,22 +57,36 @@ async function open(opts: { dark?: boolean; zoom?: number; hash?: string } = {})
 
 async function show(page: Page, view: string) {
   await page.locator(`nav button[data-view="${view}"]`).click();
-  await page.waitForFunction((v) => document.querySelector(`nav button[data-view="${v}"]`)?.getAttribute('aria-current') === 'page', view);
+  await page.waitForFunction(
+    (v) =>
+      document.querySelector(`nav button[data-view="${v}"]`)?.getAttribute('aria-current') ===
+      'page',
+    view,
+  );
 }
 
 async function tracksReady(page: Page) {
   await show(page, 'tracks');
-  await expect.poll(() => page.getByTestId('track-count').textContent(), { timeout: 15_000 }).toContain('50,000 tracks');
+  await expect
+    .poll(() => page.getByTestId('track-count').textContent(), { timeout: 15_000 })
+    .toContain('50,000 tracks');
 }
 
 describe('renderer in Chromium', () => {
   for (const dark of [false, true]) {
     it(`renders every view (${dark ? 'dark' : 'light'}) and saves screenshots`, async () => {
       const { page, errors, close } = await open({ dark });
-      expect(await page.getByTestId('headline').textContent()).toBe('Sharing 50,000 tracks with music.example.org as maria');
+      expect(await page.getByTestId('headline').textContent()).toBe(
+        'Sharing 50,000 tracks with music.example.org as maria',
+      );
       const headings: Record<string, string> = {
-        overview: 'Overview', folders: 'Folders', tracks: 'Tracks', activity: 'Activity',
-        diagnosis: 'Why am I not sharing?', settings: 'Settings', connect: 'Connect to your TuneCamp server',
+        overview: 'Overview',
+        folders: 'Folders',
+        tracks: 'Tracks',
+        activity: 'Activity',
+        diagnosis: 'Why am I not sharing?',
+        settings: 'Settings',
+        connect: 'Connect to your TuneCamp server',
       };
       for (const view of VIEWS) {
         await show(page, view);
@@ -97,11 +112,22 @@ describe('renderer in Chromium', () => {
     expect(await rows.count()).toBeLessThan(200);
 
     await page.locator('#track-filter').fill('night river');
-    await expect.poll(() => page.getByTestId('track-count').textContent()).toMatch(/^\s*[\d,]+ of\s+50,000 tracks\s*$/);
-    const shown = Number((await page.getByTestId('track-count').textContent())!.trim().split(' ')[0]!.replace(/,/g, ''));
+    await expect
+      .poll(() => page.getByTestId('track-count').textContent())
+      .toMatch(/^\s*[\d,]+ of\s+50,000 tracks\s*$/);
+    const shown = Number(
+      (await page.getByTestId('track-count').textContent())!
+        .trim()
+        .split(' ')[0]!
+        .replace(/,/g, ''),
+    );
     expect(shown).toBeGreaterThan(0);
     expect(shown).toBeLessThan(50_000);
-    const texts = await rows.evaluateAll((els) => els.map((e) => (e.textContent + (e.querySelector('.title')?.getAttribute('title') ?? '')).toLowerCase()));
+    const texts = await rows.evaluateAll((els) =>
+      els.map((e) =>
+        (e.textContent + (e.querySelector('.title')?.getAttribute('title') ?? '')).toLowerCase(),
+      ),
+    );
     expect(texts.length).toBeGreaterThan(0);
     for (const t of texts) expect(t).toMatch(/night/);
     await close();
@@ -128,13 +154,22 @@ describe('renderer in Chromium', () => {
     await expect.poll(() => page.getByTestId('track-count').textContent()).toContain(' of');
     const rows = page.locator('[data-testid="track-grid"] .track');
     await rows.nth(0).locator('.title').click();
-    await rows.nth(4).locator('.title').click({ modifiers: ['Shift'] });
+    await rows
+      .nth(4)
+      .locator('.title')
+      .click({ modifiers: ['Shift'] });
     await page.screenshot({ path: join(SHOTS, 'tracks-selection-light.png') });
     const bulk = page.getByRole('button', { name: 'Make 5 tracks stream-only' });
     await bulk.click();
-    await expect.poll(() =>
-      rows.evaluateAll((els) => els.slice(0, 5).map((e) => e.querySelector('[role="switch"]')?.getAttribute('aria-checked'))),
-    ).toEqual(['false', 'false', 'false', 'false', 'false']);
+    await expect
+      .poll(() =>
+        rows.evaluateAll((els) =>
+          els
+            .slice(0, 5)
+            .map((e) => e.querySelector('[role="switch"]')?.getAttribute('aria-checked')),
+        ),
+      )
+      .toEqual(['false', 'false', 'false', 'false', 'false']);
     await close();
   });
 
@@ -145,18 +180,26 @@ describe('renderer in Chromium', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 40; i++) {
       await page.keyboard.press('Tab');
-      seen.add(await page.evaluate(() => {
-        const el = document.activeElement as HTMLElement | null;
-        if (!el) return '';
-        return el.dataset.view ?? el.id ?? '';
-      }) || await page.evaluate(() => `${document.activeElement?.tagName}:${document.activeElement?.getAttribute('role') ?? ''}`));
+      seen.add(
+        (await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          if (!el) return '';
+          return el.dataset.view ?? el.id ?? '';
+        })) ||
+          (await page.evaluate(
+            () =>
+              `${document.activeElement?.tagName}:${document.activeElement?.getAttribute('role') ?? ''}`,
+          )),
+      );
     }
     for (const v of ['folders', 'tracks', 'settings', 'track-filter']) expect(seen).toContain(v);
     expect(seen).toContain('DIV:grid');
     expect(seen).toContain('BUTTON:switch');
     // The focus ring is visible on the focused control.
     await page.locator('#track-filter').focus();
-    const outline = await page.locator('#track-filter').evaluate((el) => getComputedStyle(el).outlineStyle);
+    const outline = await page
+      .locator('#track-filter')
+      .evaluate((el) => getComputedStyle(el).outlineStyle);
     expect(outline).not.toBe('none');
     await close();
   });
@@ -165,7 +208,9 @@ describe('renderer in Chromium', () => {
     const { page, close } = await open({ zoom: 2 });
     const navDisplay = await page.locator('nav ul').evaluate((el) => getComputedStyle(el).display);
     expect(navDisplay).toBe('flex');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SHOTS, 'overview-zoom200.png') });
     await tracksReady(page);
@@ -177,16 +222,24 @@ describe('renderer in Chromium', () => {
 
   it('validates the server address as you type and names the login problem', async () => {
     const { page, errors, close } = await open({ hash: '#mock=fresh' });
-    await expect.poll(() => page.locator('main h2').textContent()).toBe('Connect to your TuneCamp server');
+    await expect
+      .poll(() => page.locator('main h2').textContent())
+      .toBe('Connect to your TuneCamp server');
     const server = page.locator('input[name="server"]');
     await server.fill('ftp://music.example.org');
-    await expect.poll(() => page.locator('#server-help').textContent()).toContain('Only http:// and https://');
+    await expect
+      .poll(() => page.locator('#server-help').textContent())
+      .toContain('Only http:// and https://');
     await server.fill('music.example.org');
-    await expect.poll(() => page.locator('#server-help').textContent()).toContain('https://music.example.org');
+    await expect
+      .poll(() => page.locator('#server-help').textContent())
+      .toContain('https://music.example.org');
     await page.locator('input[name="username"]').fill('guest');
     await page.locator('input[name="password"]').fill('pw');
     await page.getByRole('button', { name: 'Connect' }).click();
-    await expect.poll(() => page.getByTestId('connect-error').textContent()).toContain('This server does not allow guest to share.');
+    await expect
+      .poll(() => page.getByTestId('connect-error').textContent())
+      .toContain('This server does not allow guest to share.');
     expect(await page.getByTestId('connect-error').textContent()).toContain('Ask an administrator');
     await page.screenshot({ path: join(SHOTS, 'connect-error-light.png') });
     await page.locator('input[name="username"]').fill('maria');
@@ -211,20 +264,28 @@ describe('renderer in Chromium', () => {
     await page.evaluate(() => {
       const dt = new DataTransfer();
       dt.items.add(new File(['x'], 'song.mp3', { type: 'audio/mpeg' }));
-      window.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      window.dispatchEvent(
+        new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }),
+      );
     });
     await expect.poll(() => page.getByText('Drop folders to share them').count()).toBe(1);
     await page.evaluate(() => {
       const dt = new DataTransfer();
       dt.items.add(new File(['x'], 'song.mp3', { type: 'audio/mpeg' }));
-      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      window.dispatchEvent(
+        new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }),
+      );
     });
     await expect.poll(() => page.locator('main h2').first().textContent()).toBe('Folders');
     expect(await page.getByText('Drop folders to share them').count()).toBe(0);
-    expect(await page.locator('main').textContent()).toContain('Folders are shared, not single files');
+    expect(await page.locator('main').textContent()).toContain(
+      'Folders are shared, not single files',
+    );
     await page.locator('input[name="folder-path"]').fill('/srv/music/new');
     await page.getByRole('button', { name: 'Add folder' }).click();
-    await expect.poll(() => page.locator('article h3').allTextContents()).toContain('/srv/music/new');
+    await expect
+      .poll(() => page.locator('article h3').allTextContents())
+      .toContain('/srv/music/new');
     await close();
   });
 
@@ -232,12 +293,18 @@ describe('renderer in Chromium', () => {
     const { page, close } = await open();
     await tracksReady(page);
     await show(page, 'folders');
-    const card = page.locator('article', { has: page.locator('h3', { hasText: '/home/maria/Recordings/Live' }) });
+    const card = page.locator('article', {
+      has: page.locator('h3', { hasText: '/home/maria/Recordings/Live' }),
+    });
     await card.getByRole('button', { name: 'Remove…' }).click();
     await card.getByRole('button', { name: 'Remove', exact: true }).click();
-    await expect.poll(() => page.locator('article h3').allTextContents()).not.toContain('/home/maria/Recordings/Live');
+    await expect
+      .poll(() => page.locator('article h3').allTextContents())
+      .not.toContain('/home/maria/Recordings/Live');
     await show(page, 'tracks');
-    await expect.poll(() => page.getByTestId('track-count').textContent()).toMatch(/^\s*4\d,\d{3} tracks\s*$/);
+    await expect
+      .poll(() => page.getByTestId('track-count').textContent())
+      .toMatch(/^\s*4\d,\d{3} tracks\s*$/);
     await close();
   });
 });
@@ -247,15 +314,19 @@ describe('renderer over the remote-control socket (headless daemon)', () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await ctx.newPage();
     await page.goto(`${base}#token=${DAEMON_TOKEN}`);
-    await expect.poll(() => page.getByTestId('headline').textContent(), { timeout: 10_000 }).toBe(
-      'Sharing 50,000 tracks with music.example.org as maria',
-    );
+    await expect
+      .poll(() => page.getByTestId('headline').textContent(), { timeout: 10_000 })
+      .toBe('Sharing 50,000 tracks with music.example.org as maria');
     expect(page.url()).not.toContain('token');
     await show(page, 'tracks');
-    await expect.poll(() => page.getByTestId('track-count').textContent(), { timeout: 15_000 }).toContain('50,000 tracks');
+    await expect
+      .poll(() => page.getByTestId('track-count').textContent(), { timeout: 15_000 })
+      .toContain('50,000 tracks');
     // A reload still works: the token was kept for this tab only.
     await page.reload();
-    await expect.poll(() => page.getByTestId('headline').textContent(), { timeout: 10_000 }).toContain('Sharing');
+    await expect
+      .poll(() => page.getByTestId('headline').textContent(), { timeout: 10_000 })
+      .toContain('Sharing');
     await ctx.close();
   });
 
@@ -263,10 +334,11 @@ describe('renderer over the remote-control socket (headless daemon)', () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await ctx.newPage();
     await page.goto(`${base}#token=wrong`);
-    await expect.poll(() => page.getByRole('alert').first().textContent(), { timeout: 10_000 }).toContain('Access refused');
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent(), { timeout: 10_000 })
+      .toContain('Access refused');
     expect(await page.getByRole('alert').first().textContent()).toContain('#token=');
     await page.screenshot({ path: join(SHOTS, 'remote-refused-light.png') });
     await ctx.close();
   });
 });
-

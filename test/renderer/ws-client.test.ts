@@ -31,7 +31,8 @@ async function server(port = 0) {
         authed = true;
         return ws.send(JSON.stringify({ t: 'ready' }));
       }
-      if (msg.name === 'openLogs') return ws.send(JSON.stringify({ t: 'result', id: msg.id, ok: true, value: '/logs' }));
+      if (msg.name === 'openLogs')
+        return ws.send(JSON.stringify({ t: 'result', id: msg.id, ok: true, value: '/logs' }));
       if (msg.name === 'setPaused') {
         const payload: ConnectionStatus = { state: 'paused', since: 1, publishedTracks: 0 };
         ws.send(JSON.stringify({ t: 'event', name: 'connection', payload }));
@@ -41,10 +42,11 @@ async function server(port = 0) {
     });
   });
   const port_ = (wss.address() as AddressInfo).port;
-  const stop = () => new Promise<void>((r) => {
-    for (const c of wss.clients) c.terminate();
-    wss.close(() => r());
-  });
+  const stop = () =>
+    new Promise<void>((r) => {
+      for (const c of wss.clients) c.terminate();
+      wss.close(() => r());
+    });
   return { wss, port: port_, seen, stop };
 }
 
@@ -113,11 +115,13 @@ describe('RemoteClient', () => {
     const states: string[] = [];
     c.onLink((l) => states.push(l.state));
     await s.stop();
-    for (let i = 0; i < 100 && c.link.state === 'ready'; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 100 && c.link.state === 'ready'; i++)
+      await new Promise((r) => setTimeout(r, 10));
     expect(c.link.state).not.toBe('ready');
     s = await server(port);
     cleanups.push(() => void s.stop());
-    for (let i = 0; i < 100 && c.link.state !== 'ready'; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && c.link.state !== 'ready'; i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(states[0]).toBe('disconnected');
     expect(c.link.state).toBe('ready');
     await c.invoke('setPaused', true);
@@ -127,7 +131,9 @@ describe('RemoteClient', () => {
 
 describe('helpers', () => {
   it('builds the remote URL from the page location', () => {
-    expect(remoteUrl({ protocol: 'http:', host: '127.0.0.1:8080' })).toBe('ws://127.0.0.1:8080/remote');
+    expect(remoteUrl({ protocol: 'http:', host: '127.0.0.1:8080' })).toBe(
+      'ws://127.0.0.1:8080/remote',
+    );
     expect(remoteUrl({ protocol: 'https:', host: 'box:1' })).toBe('wss://box:1/remote');
   });
   it('backs off exponentially with bounded jitter', () => {

@@ -59,7 +59,14 @@ const VALUE_FLAGS = new Set([
  * Throws UsageError with a one-line message on anything malformed.
  */
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
-  const o: CliOptions = { shares: [], scanOnly: false, json: false, uiHost: '127.0.0.1', help: false, version: false };
+  const o: CliOptions = {
+    shares: [],
+    scanOnly: false,
+    json: false,
+    uiHost: '127.0.0.1',
+    help: false,
+    version: false,
+  };
   let sharesFromFlag = false;
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i] as string;
@@ -69,7 +76,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
     const value = (): string => {
       if (inline !== undefined) return inline;
       const v = argv[i + 1];
-      if (v === undefined || (v.startsWith('-') && v.length > 1)) throw new UsageError(`${flag} needs a value.`);
+      if (v === undefined || (v.startsWith('-') && v.length > 1))
+        throw new UsageError(`${flag} needs a value.`);
       i++;
       return v;
     };
@@ -123,7 +131,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
   if (o.json && !o.scanOnly) throw new UsageError('--json goes with --scan-only.');
   if (o.server === undefined && env.TUNECAMP_SERVER) o.server = env.TUNECAMP_SERVER;
   if (!sharesFromFlag && env.TUNECAMP_SHARE) {
-    o.shares = env.TUNECAMP_SHARE.split(',').map((s) => s.trim()).filter(Boolean);
+    o.shares = env.TUNECAMP_SHARE.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
   if (o.allowDownloads === undefined && env.TUNECAMP_ALLOW_DOWNLOADS !== undefined) {
     // As the server does: only the exact string "false" disables.

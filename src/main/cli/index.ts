@@ -49,7 +49,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       o.token = (await readFile(o.tokenFile, 'utf8')).trim();
       o.tokenSource = 'file';
     } catch (err) {
-      return fail(`cannot read token file ${o.tokenFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+      return fail(
+        `cannot read token file ${o.tokenFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
     }
     if (!o.token) return fail(`token file ${o.tokenFile} is empty.`);
   }
@@ -77,13 +79,23 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     // The log file has everything; the terminal gets warnings and errors (status lines come apart).
     echo: o.scanOnly
       ? undefined
-      : (line, level) => level !== 'info' && process.stderr.write(`${tty ? CLEAR_LINE : ''}${line}\n`),
+      : (line, level) =>
+          level !== 'info' && process.stderr.write(`${tty ? CLEAR_LINE : ''}${line}\n`),
   });
 
   if (o.scanOnly) {
-    if (!patch.settings.folders?.length) return fail('nothing to scan: pass --share DIR or set TUNECAMP_SHARE.');
+    if (!patch.settings.folders?.length)
+      return fail('nothing to scan: pass --share DIR or set TUNECAMP_SHARE.');
     const { settings, secrets } = await buildStores(stateDir, patch.settings, null, true);
-    const engine = await Engine.create({ stateDir, settings, secrets, host: 'headless', version: VERSION, log, watch: { watch: false } });
+    const engine = await Engine.create({
+      stateDir,
+      settings,
+      secrets,
+      host: 'headless',
+      version: VERSION,
+      log,
+      watch: { watch: false },
+    });
     const stopBar = tty ? showProgress(engine) : () => {};
     await engine.start();
     await engine.whenScanned();
@@ -92,7 +104,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     const snapshot = await engine.invoke('getSnapshot');
     await engine.stop();
     if (o.json) process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
-    else process.stdout.write(scanSummary(engine.library.entries(), manifest, snapshot.folders) + '\n');
+    else
+      process.stdout.write(
+        scanSummary(engine.library.entries(), manifest, snapshot.folders) + '\n',
+      );
     return 0;
   }
 
@@ -115,7 +130,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     await release();
     return fail('no token: set TUNECAMP_TOKEN or pass --token-file FILE.');
   }
-  const engine = await Engine.create({ stateDir, settings, secrets, host: 'headless', version: VERSION, log, logsDir: path.join(stateDir, 'logs') });
+  const engine = await Engine.create({
+    stateDir,
+    settings,
+    secrets,
+    host: 'headless',
+    version: VERSION,
+    log,
+    logsDir: path.join(stateDir, 'logs'),
+  });
   const say = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   let lastKey = '';
   let lastPublished = -1;

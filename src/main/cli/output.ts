@@ -1,4 +1,9 @@
-import type { ConnectionStatus, FolderStatus, ManifestTrack, TransferTotals } from '../../shared/contract';
+import type {
+  ConnectionStatus,
+  FolderStatus,
+  ManifestTrack,
+  TransferTotals,
+} from '../../shared/contract';
 import type { LibraryEntry } from '../core/library/library';
 
 /** 1536 → "1.5 KiB". */
@@ -56,7 +61,11 @@ export function progressLine(folders: FolderStatus[], width = 24): string {
 }
 
 /** The `--scan-only` summary: tracks per format, then every skipped file with its reason. */
-export function scanSummary(entries: LibraryEntry[], manifest: ManifestTrack[], folders: FolderStatus[]): string {
+export function scanSummary(
+  entries: LibraryEntry[],
+  manifest: ManifestTrack[],
+  folders: FolderStatus[],
+): string {
   const perFormat = new Map<string, { count: number; bytes: number }>();
   for (const e of entries) {
     const f = perFormat.get(e.format) ?? { count: 0, bytes: 0 };
@@ -71,6 +80,7 @@ export function scanSummary(entries: LibraryEntry[], manifest: ManifestTrack[], 
   const skipped = folders.flatMap((f) => f.skipped);
   lines.push(`${skipped.length} files skipped`);
   for (const s of skipped) lines.push(`  ${s.path}: ${s.reason}`);
-  for (const f of folders) if (f.state === 'offline' || f.state === 'error') lines.push(`! ${f.reason ?? f.path}`);
+  for (const f of folders)
+    if (f.state === 'offline' || f.state === 'error') lines.push(`! ${f.reason ?? f.path}`);
   return lines.join('\n');
 }

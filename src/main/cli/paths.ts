@@ -10,7 +10,9 @@ export function defaultStateDir(
   env: NodeJS.ProcessEnv = process.env,
   home: string = os.homedir(),
 ): string {
-  if (platform === 'win32') return path.join(env.APPDATA || path.join(home, 'AppData', 'Roaming'), 'tunecamp-share');
-  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'tunecamp-share');
+  if (platform === 'win32')
+    return path.join(env.APPDATA || path.join(home, 'AppData', 'Roaming'), 'tunecamp-share');
+  if (platform === 'darwin')
+    return path.join(home, 'Library', 'Application Support', 'tunecamp-share');
   return path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'tunecamp-share');
 }

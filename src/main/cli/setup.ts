@@ -1,7 +1,13 @@
 import { stat, access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import type { Settings } from '../../shared/contract';
-import { ConfSettingsStore, FileSecretStore, MemorySettingsStore, type SecretStore, type SettingsStore } from '../core/settings/store';
+import {
+  ConfSettingsStore,
+  FileSecretStore,
+  MemorySettingsStore,
+  type SecretStore,
+  type SettingsStore,
+} from '../core/settings/store';
 import { RunTokenStore } from './run-token';
 import { normalizeServerUrl } from '../core/tunnel/server-url';
 import type { CliOptions } from './args';

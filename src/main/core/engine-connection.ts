@@ -26,7 +26,11 @@ const CONNECT_VERDICT_MS = 15_000;
 export class EngineConnection {
   private tunnel: PeerTunnel | null = null;
   private manifest: ManifestTrack[] = [];
-  private current: ConnectionStatus = { state: 'not-configured', since: Date.now(), publishedTracks: 0 };
+  private current: ConnectionStatus = {
+    state: 'not-configured',
+    since: Date.now(),
+    publishedTracks: 0,
+  };
   private token: string | null = null;
   private lastState: ConnectionStatus['state'] | null = null;
   private sink: unknown = null;
@@ -57,7 +61,12 @@ export class EngineConnection {
       return;
     }
     if (settings.paused) {
-      this.setStatus({ state: 'paused', server: settings.server, since: Date.now(), publishedTracks: 0 });
+      this.setStatus({
+        state: 'paused',
+        server: settings.server,
+        since: Date.now(),
+        publishedTracks: 0,
+      });
       return;
     }
     this.tunnel = this.createTunnel(settings.server, this.token, settings.allowDownloads);
@@ -69,7 +78,8 @@ export class EngineConnection {
     const norm = normalizeServerUrl(serverInput);
     if (!norm.ok) return { ok: false, problem: { code: 'unreachable', message: norm.error } };
     const trimmed = token.trim();
-    if (!trimmed) return { ok: false, problem: { code: 'unauthorized', message: 'Paste a token first.' } };
+    if (!trimmed)
+      return { ok: false, problem: { code: 'unauthorized', message: 'Paste a token first.' } };
     const settings = this.opts.settings.get();
     const candidate = this.createTunnel(norm.url, trimmed, settings.allowDownloads);
     const verdict = await this.firstVerdict(candidate);

@@ -215,7 +215,9 @@ export class Engine implements Api {
     return buildManifest(this.library.entries(), this.opts.settings.get(), this.offlineRoots());
   }
 
-  private readonly commands: { [K in CommandName]: (...a: CommandArgs<K>) => Promise<CommandResult<K>> } = {
+  private readonly commands: {
+    [K in CommandName]: (...a: CommandArgs<K>) => Promise<CommandResult<K>>;
+  } = {
     getSnapshot: async () => this.snapshot(),
     listTracks: async () => {
       const settings = this.opts.settings.get();
@@ -306,7 +308,11 @@ export class Engine implements Api {
         continue;
       }
       const settings = this.opts.settings.get();
-      const options = { path: p, download: 'inherit' as const, exclude: [...settings.defaultExclude] };
+      const options = {
+        path: p,
+        download: 'inherit' as const,
+        exclude: [...settings.defaultExclude],
+      };
       this.updateSettings({ folders: [...settings.folders, options] });
       const folder = this.folders.add(options);
       this.note('info', `Sharing ${p}`);
@@ -400,12 +406,13 @@ export class Engine implements Api {
   private scheduleSafetyRescan(): void {
     if (this.rescanTimer) clearTimeout(this.rescanTimer);
     const hours = this.opts.settings.get().rescanIntervalHours;
-    this.rescanTimer = setTimeout(() => {
-      this.rescanTimer = null;
-      void this.folders.rescanAll().finally(() =>
-        this.scheduleSafetyRescan(),
-      );
-    }, nextSafetyRescanDelay(hours, Math.random));
+    this.rescanTimer = setTimeout(
+      () => {
+        this.rescanTimer = null;
+        void this.folders.rescanAll().finally(() => this.scheduleSafetyRescan());
+      },
+      nextSafetyRescanDelay(hours, Math.random),
+    );
     this.rescanTimer.unref();
   }
 

@@ -83,7 +83,11 @@ export class FolderSet extends EventEmitter<{
 
   /** Roots whose tracks must not be published right now. */
   offlineRoots(): Set<string> {
-    return new Set(this.all().filter((f) => f.offline).map((f) => f.path));
+    return new Set(
+      this.all()
+        .filter((f) => f.offline)
+        .map((f) => f.path),
+    );
   }
 
   statuses(): FolderStatus[] {

@@ -19,7 +19,10 @@ export interface SharedFolderOptions {
  * One shared root with a lifecycle: scans it (progressively, through the library's deltas),
  * watches it, and tracks its state for the window (scanning n%, watching, polling, offline).
  */
-export class SharedFolder extends EventEmitter<{ status: []; log: [level: 'info' | 'warn', message: string] }> {
+export class SharedFolder extends EventEmitter<{
+  status: [];
+  log: [level: 'info' | 'warn', message: string];
+}> {
   private state: FolderState = 'scanning';
   private reason: string | undefined;
   private lastScanAt: number | undefined;
@@ -88,9 +91,15 @@ export class SharedFolder extends EventEmitter<{ status: []; log: [level: 'info'
     return this.serial(async () => {
       if (this.closed || this.offline) return;
       try {
-        await this.library.applyChanges(this.options.path, paths, { exclude: this.options.exclude });
+        await this.library.applyChanges(this.options.path, paths, {
+          exclude: this.options.exclude,
+        });
       } catch (err) {
-        this.emit('log', 'warn', `Could not update ${this.options.path}: ${(err as Error).message}`);
+        this.emit(
+          'log',
+          'warn',
+          `Could not update ${this.options.path}: ${(err as Error).message}`,
+        );
       }
       this.emit('status');
     });

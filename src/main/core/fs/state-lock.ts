@@ -18,7 +18,9 @@ export async function lockStateDir(stateDir: string): Promise<() => Promise<void
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
       if (pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new Error(`Another tunecamp-share (pid ${pid}) is already using ${stateDir}.`);
+        throw new Error(`Another tunecamp-share (pid ${pid}) is already using ${stateDir}.`, {
+          cause: err,
+        });
       }
       await rm(file, { force: true });
     }

@@ -2,7 +2,7 @@
  * Served-traffic accounting: today's and all-time totals, and per-track play/download counts.
  * "Today" is the local calendar day; the counters reset on the first event after local midnight.
  */
-import type { TransferKind, TransferTotals } from '../../../shared/contract';
+import type { TransferKind } from '../../../shared/contract';
 
 /** Plays and downloads completed for one track. */
 export interface TrackCounts {
@@ -75,20 +75,4 @@ export function addCompleted(
     c.downloads++;
   }
   s.counts.set(trackId, c);
-}
-
-/** The contract's totals view of `s` at `now`, with the live numbers the caller measures. */
-export function toTotals(
-  s: StatsState,
-  now: number,
-  live: { rate: number; active: number; queued: number },
-): TransferTotals {
-  rollDay(s, now);
-  return {
-    bytesToday: s.bytesToday,
-    bytesAllTime: s.bytesAllTime,
-    streamsToday: s.streamsToday,
-    downloadsToday: s.downloadsToday,
-    ...live,
-  };
 }

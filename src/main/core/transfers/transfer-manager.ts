@@ -10,12 +10,11 @@ import { chunkFrameLength, encodeChunkError } from './chunk-frame';
 import { openPublished } from './file-source';
 import { fillReadAhead, READ_AHEAD_CHUNKS } from './read-ahead';
 import type { ReadAheadHost } from './read-ahead';
-import { createMeter, meterAdd, meterRate } from './rate';
+import { meterAdd } from './rate';
 import { SendScheduler } from './send-scheduler';
 import type { LaneItem } from './send-scheduler';
-import { addCompleted, addServedBytes, rollDay, toTotals } from './stats';
-import type { StatsState, TrackCounts } from './stats';
-import { restoreTotals, serializeTotals } from './stats-store';
+import { ServedStats } from './served-stats';
+import type { TrackCounts } from './stats';
 import type { StoredStats } from './stats-store';
 import { createRecord, snapshotInfo } from './transfer-record';
 import type { TransferRecord } from './transfer-record';
@@ -50,8 +49,7 @@ export class TransferManager extends EventEmitter<{
   private readonly active = new Map<string, TransferRecord>();
   private queue: TransferRecord[] = [];
   private history: TransferRecord[] = [];
-  private readonly stats: StatsState;
-  private readonly meter = createMeter();
+  private readonly stats: ServedStats;
   private readingBytes = 0;
   private peakReadAhead = 0;
   private readonly ticker = new Ticker(EMIT_MS, () => this.flush());
@@ -63,7 +61,7 @@ export class TransferManager extends EventEmitter<{
     this.now = opts.now ?? Date.now;
     this.chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? 64 * 1024));
     this.maxConcurrent = Math.max(1, Math.floor(opts.maxConcurrent ?? 6));
-    this.stats = restoreTotals(opts.stats, this.now());
+    this.stats = new ServedStats(opts.stats, this.now);
     const fullFrame = chunkFrameLength('0'.repeat(36), 0, this.chunkSize);
     const maxInflight = opts.maxInflightBytes ?? 512 * 1024;
     this.sched = new SendScheduler({
@@ -143,20 +141,17 @@ export class TransferManager extends EventEmitter<{
 
   /** Totals as of now. */
   totals(): TransferTotals {
-    const now = this.now();
-    const rate = Math.round(meterRate(this.meter, now));
-    return toTotals(this.stats, now, { rate, active: this.active.size, queued: this.queue.length });
+    return this.stats.totals(this.active.size, this.queue.length);
   }
 
   /** Completed plays and downloads per track id (a copy). */
   counts(): Map<string, TrackCounts> {
-    return new Map([...this.stats.counts].map(([id, c]) => [id, { ...c }]));
+    return this.stats.counts();
   }
 
   /** The statistics to persist (pass back as `stats` next time). */
   storedStats(): StoredStats {
-    rollDay(this.stats, this.now());
-    return serializeTotals(this.stats);
+    return this.stats.stored();
   }
 
   /** Counters for diagnostics and tests. */
@@ -225,8 +220,7 @@ export class TransferManager extends EventEmitter<{
     const now = this.now();
     const rec = this.active.get(id);
     if (item.dataBytes > 0) {
-      addServedBytes(this.stats, now, item.dataBytes);
-      meterAdd(this.meter, now, item.dataBytes);
+      this.stats.served(item.dataBytes);
       if (rec) {
         rec.info.bytesSent += item.dataBytes;
         meterAdd(rec.meter, now, item.dataBytes);
@@ -235,7 +229,7 @@ export class TransferManager extends EventEmitter<{
     }
     if (!rec) return;
     if (item.kind === 'end') {
-      addCompleted(this.stats, now, rec.req.kind, rec.req.trackId);
+      this.stats.completed(rec.req.kind, rec.req.trackId);
       this.finish(rec, 'done');
     } else if (item.kind === 'error') {
       this.finish(rec, 'failed', rec.pendingError);

@@ -20,13 +20,7 @@ import { addSample, type Sample } from './throughput';
 
 /** The views of the window. */
 export type View =
-  | 'overview'
-  | 'connect'
-  | 'folders'
-  | 'tracks'
-  | 'activity'
-  | 'diagnosis'
-  | 'settings';
+  'overview' | 'connect' | 'folders' | 'tracks' | 'activity' | 'diagnosis' | 'settings';
 
 /** Keep at most this many activity entries in memory. */
 const ACTIVITY_LIMIT = 200;
@@ -95,7 +89,8 @@ export class AppState {
     this.settings = snap.settings;
     this.activity = snap.activity.slice(-ACTIVITY_LIMIT);
     this.link = this.transport.link();
-    if (snap.connection.state === 'not-configured' && this.view === 'overview') this.view = 'connect';
+    if (snap.connection.state === 'not-configured' && this.view === 'overview')
+      this.view = 'connect';
   }
 
   /** Run a command; on failure show its message and resolve undefined. */

@@ -68,7 +68,8 @@ export const PROBLEMS: Record<ProblemCode, Copy> = {
     action: 'folders',
   },
   'watch-limit': {
-    title: 'The system ran out of file watchers, so some folders are rescanned periodically instead.',
+    title:
+      'The system ran out of file watchers, so some folders are rescanned periodically instead.',
     next: 'Changes show up after the next periodic rescan. On Linux, raise fs.inotify.max_user_watches.',
     action: 'folders',
   },
@@ -145,7 +146,11 @@ export function headline(
     case 'paused':
       return { tone: 'idle', text: 'Sharing is paused', next: 'Resume sharing from Settings.' };
     case 'not-configured':
-      return { tone: 'idle', text: PROBLEMS['not-configured'].title, next: PROBLEMS['not-configured'].next };
+      return {
+        tone: 'idle',
+        text: PROBLEMS['not-configured'].title,
+        next: PROBLEMS['not-configured'].next,
+      };
     case 'waiting':
       return {
         tone: 'warn',

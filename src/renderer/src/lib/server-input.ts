@@ -32,7 +32,10 @@ export function checkServerInput(input: string): ServerCheck {
   }
   // A password typed into the address would be saved in plain settings; the token is the only secret.
   if (u.username || u.password) {
-    return { ok: false, error: 'Remove the user name and password from the address; log in below.' };
+    return {
+      ok: false,
+      error: 'Remove the user name and password from the address; log in below.',
+    };
   }
   return { ok: true, url: `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}` };
 }

@@ -50,7 +50,8 @@ export function areaPath(
   windowMs = WINDOW_MS,
 ): string {
   if (samples.length === 0) return '';
-  const x = (at: number) => Math.max(0, Math.min(width, ((at - (now - windowMs)) / windowMs) * width));
+  const x = (at: number) =>
+    Math.max(0, Math.min(width, ((at - (now - windowMs)) / windowMs) * width));
   const y = (r: number) => height - Math.max(0, Math.min(1, r / yMax)) * height;
   const r1 = (n: number) => Math.round(n * 10) / 10;
   const pts = samples.map((s) => `${r1(x(s.at))},${r1(y(s.rate))}`);

@@ -139,7 +139,10 @@ export function idSet(ids: Iterable<string> = []): ReadonlySet<string> {
 }
 
 /** The selection without the given ids. */
-export function dropIds(selected: ReadonlySet<string>, removed: readonly string[]): ReadonlySet<string> {
+export function dropIds(
+  selected: ReadonlySet<string>,
+  removed: readonly string[],
+): ReadonlySet<string> {
   const gone = new Set(removed);
   return new Set([...selected].filter((id) => !gone.has(id)));
 }

@@ -3,12 +3,7 @@
  * every state, settings and a short activity history. Deterministic (seeded), so screenshots are
  * stable from run to run.
  */
-import type {
-  ActivityEvent,
-  FolderStatus,
-  Settings,
-  TrackInfo,
-} from '../../../../shared/contract';
+import type { ActivityEvent, FolderStatus, Settings, TrackInfo } from '../../../../shared/contract';
 
 /** A small seeded PRNG (mulberry32): same seed, same library. */
 export function rng(seed: number): () => number {
@@ -23,18 +18,62 @@ export function rng(seed: number): () => number {
 }
 
 const ARTISTS = [
-  'Maria Solano', 'The Lantern Hours', 'Okonkwo Trio', 'Saltmarsh', 'Kaito Mori', 'Vera Lind',
-  'Northbound Choir', 'Dust & Daylight', 'Ana Ferreira', 'The Quiet Engines', 'Juno Park',
-  'Brass Orchard', 'Léa Moreau', 'Hollow Pines', 'Sun Ra Tribute Band', 'Ilse Brandt',
+  'Maria Solano',
+  'The Lantern Hours',
+  'Okonkwo Trio',
+  'Saltmarsh',
+  'Kaito Mori',
+  'Vera Lind',
+  'Northbound Choir',
+  'Dust & Daylight',
+  'Ana Ferreira',
+  'The Quiet Engines',
+  'Juno Park',
+  'Brass Orchard',
+  'Léa Moreau',
+  'Hollow Pines',
+  'Sun Ra Tribute Band',
+  'Ilse Brandt',
 ];
 const WORDS = [
-  'Night', 'River', 'Glass', 'Morning', 'Static', 'Harbor', 'Ember', 'Winter', 'Signal', 'Paper',
-  'Gold', 'Echo', 'Orchard', 'Tide', 'Lantern', 'Velvet', 'Summer', 'Field', 'Distant', 'Blue',
-  'Letters', 'Fever', 'Satellite', 'Garden', 'Silver', 'Rain', 'Hollow', 'Copper', 'Wild', 'Home',
+  'Night',
+  'River',
+  'Glass',
+  'Morning',
+  'Static',
+  'Harbor',
+  'Ember',
+  'Winter',
+  'Signal',
+  'Paper',
+  'Gold',
+  'Echo',
+  'Orchard',
+  'Tide',
+  'Lantern',
+  'Velvet',
+  'Summer',
+  'Field',
+  'Distant',
+  'Blue',
+  'Letters',
+  'Fever',
+  'Satellite',
+  'Garden',
+  'Silver',
+  'Rain',
+  'Hollow',
+  'Copper',
+  'Wild',
+  'Home',
 ];
 const FORMATS: [string, string, number][] = [
-  ['mp3', 'audio/mpeg', 0.55], ['flac', 'audio/flac', 0.3], ['m4a', 'audio/mp4', 0.07],
-  ['ogg', 'audio/ogg', 0.04], ['opus', 'audio/ogg', 0.02], ['wav', 'audio/wav', 0.02],
+  ['mp3', 'audio/mpeg', 0.55],
+  ['flac', 'audio/flac', 0.3],
+  ['m4a', 'audio/mp4', 0.07],
+  ['ogg', 'audio/ogg', 0.04],
+  ['opus', 'audio/ogg', 0.02],
+  ['wav', 'audio/wav', 0.02],
 ];
 
 /** The shared roots of the mock library. */
@@ -122,7 +161,10 @@ export function mockFolders(tracks: readonly TrackInfo[], now: number): FolderSt
       ...base(MOCK_FOLDERS[0]!),
       exclude: ['*.m3u', 'Podcasts/'],
       skipped: [
-        { path: 'Vera Lind/Demos/03 Untitled.mp3', reason: 'Not an audio file: the header is damaged.' },
+        {
+          path: 'Vera Lind/Demos/03 Untitled.mp3',
+          reason: 'Not an audio file: the header is damaged.',
+        },
         { path: 'Saltmarsh/Live/track.wma', reason: 'DRM-protected file: cannot be streamed.' },
         { path: 'Kaito Mori/Odd/empty.flac', reason: 'Empty file (0 bytes).' },
       ],
@@ -175,7 +217,11 @@ export function mockActivity(now: number): ActivityEvent[] {
     { at: now - 70 * m, level: 'warn', message: 'Connection lost (network); retrying in 4 s' },
     { at: now - 69 * m, level: 'info', message: 'Connected to music.example.org' },
     { at: now - 40 * m, level: 'warn', message: 'Folder offline: /mnt/nas/shared/Collaborations' },
-    { at: now - 12 * m, level: 'info', message: 'Scan of /home/maria/Music finished: 3 files skipped' },
+    {
+      at: now - 12 * m,
+      level: 'info',
+      message: 'Scan of /home/maria/Music finished: 3 files skipped',
+    },
     { at: now - 2 * m, level: 'info', message: 'Published 50,000 tracks' },
   ];
 }

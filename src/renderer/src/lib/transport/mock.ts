@@ -19,10 +19,14 @@ import type {
 } from '../../../../shared/contract';
 import { mockActivity, mockFolders, mockSettings, mockTracks, rng } from './mock-data';
 
-type Handlers = { [K in CommandName]: (...args: Commands[K][0]) => Commands[K][1] | Promise<Commands[K][1]> };
+type Handlers = {
+  [K in CommandName]: (...args: Commands[K][0]) => Commands[K][1] | Promise<Commands[K][1]>;
+};
 
 /** Build the mock Api; `scenario` comes from `#mock=…`. Timers start on the first listener. */
-export function createMockApi(scenario = new URLSearchParams(location.hash.slice(1)).get('mock') ?? ''): Api {
+export function createMockApi(
+  scenario = new URLSearchParams(location.hash.slice(1)).get('mock') ?? '',
+): Api {
   const now = Date.now();
   const r = rng(42);
   let tracks = mockTracks(50_000);
@@ -38,7 +42,8 @@ export function createMockApi(scenario = new URLSearchParams(location.hash.slice
     since: now - 69 * 60_000,
     publishedTracks: tracks.length,
   };
-  if (scenario === 'fresh') connection = { state: 'not-configured', since: now, publishedTracks: 0 };
+  if (scenario === 'fresh')
+    connection = { state: 'not-configured', since: now, publishedTracks: 0 };
   if (scenario === 'unauthorized') {
     connection = {
       ...connection,
@@ -146,7 +151,13 @@ export function createMockApi(scenario = new URLSearchParams(location.hash.slice
   const connectOk = (server: string, username = 'maria') => {
     settings.server = server;
     settings.username = username;
-    setConnection({ state: 'connected', server, username, problem: undefined, publishedTracks: tracks.length });
+    setConnection({
+      state: 'connected',
+      server,
+      username,
+      problem: undefined,
+      publishedTracks: tracks.length,
+    });
     log('info', `Connected to ${new URL(server).host}`);
     return { ok: true };
   };
@@ -156,19 +167,39 @@ export function createMockApi(scenario = new URLSearchParams(location.hash.slice
     listTracks: () => tracks,
     connect: ({ server, token }) =>
       token.trim().length < 8
-        ? { ok: false, problem: { code: 'unauthorized', message: 'Token rejected by server (401)', status: 401 } }
+        ? {
+            ok: false,
+            problem: {
+              code: 'unauthorized',
+              message: 'Token rejected by server (401)',
+              status: 401,
+            },
+          }
         : connectOk(server),
     login: ({ server, username, password }) =>
       password === 'wrong'
-        ? { ok: false, problem: { code: 'unauthorized', message: 'Wrong username or password', status: 401 } }
+        ? {
+            ok: false,
+            problem: { code: 'unauthorized', message: 'Wrong username or password', status: 401 },
+          }
         : username === 'guest'
-          ? { ok: false, problem: { code: 'forbidden', message: 'Peer sharing not enabled', status: 403 } }
+          ? {
+              ok: false,
+              problem: { code: 'forbidden', message: 'Peer sharing not enabled', status: 403 },
+            }
           : connectOk(server, username),
-    signOut: () => setConnection({ state: 'not-configured', server: undefined, username: undefined }),
+    signOut: () =>
+      setConnection({ state: 'not-configured', server: undefined, username: undefined }),
     addFolders: (paths) => {
       const added = paths.map((path) => ({
-        path, download: 'inherit' as const, exclude: [...settings.defaultExclude], state: 'scanning' as const,
-        tracks: 0, bytes: 0, skipped: [], progress: { found: 0, parsed: 0, skipped: 0 },
+        path,
+        download: 'inherit' as const,
+        exclude: [...settings.defaultExclude],
+        state: 'scanning' as const,
+        tracks: 0,
+        bytes: 0,
+        skipped: [],
+        progress: { found: 0, parsed: 0, skipped: 0 },
       }));
       folders.push(...added);
       emit('folders', [...folders]);
@@ -197,7 +228,12 @@ export function createMockApi(scenario = new URLSearchParams(location.hash.slice
         t.override = policy;
         t.allowDownload = policy === 'inherit' ? settings.allowDownloads : policy === 'allow';
       }
-      emit('tracks', { added: [], changed: changed.map((t) => ({ ...t })), removed: [], moved: [] });
+      emit('tracks', {
+        added: [],
+        changed: changed.map((t) => ({ ...t })),
+        removed: [],
+        moved: [],
+      });
     },
     setGlobalDownloads: (on) => {
       settings.allowDownloads = on;
@@ -218,7 +254,10 @@ export function createMockApi(scenario = new URLSearchParams(location.hash.slice
   };
 
   return {
-    async invoke<K extends CommandName>(name: K, ...args: CommandArgs<K>): Promise<CommandResult<K>> {
+    async invoke<K extends CommandName>(
+      name: K,
+      ...args: CommandArgs<K>
+    ): Promise<CommandResult<K>> {
       await new Promise((res) => setTimeout(res, 30)); // feel like a real round trip
       const fn = h[name] as (...a: CommandArgs<K>) => CommandResult<K> | Promise<CommandResult<K>>;
       return structuredClone(await fn(...args));

@@ -42,7 +42,11 @@ export interface RemoteClientOptions {
   callTimeoutMs?: number;
 }
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> };
+type Pending = {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+};
 
 /** The remote-control URL for a page served by the daemon: ws(s)://host/remote. */
 export function remoteUrl(loc: { protocol: string; host: string }): string {
@@ -98,7 +102,9 @@ export class RemoteClient implements Api {
     this.#ws = ws;
     ws.addEventListener('open', () => {
       // hello must be the first frame: the server closes with 4401 on anything else.
-      ws.send(JSON.stringify({ t: 'hello', token: this.#opts.token } satisfies RemoteClientMessage));
+      ws.send(
+        JSON.stringify({ t: 'hello', token: this.#opts.token } satisfies RemoteClientMessage),
+      );
       for (const frame of this.#queue.splice(0)) ws.send(frame);
     });
     ws.addEventListener('message', (e) => this.#onMessage(e.data));
@@ -209,5 +215,10 @@ export class RemoteClient implements Api {
 
 /** A transport over a started RemoteClient. */
 export function remoteTransport(client: RemoteClient): Transport {
-  return { kind: 'remote', api: client, link: () => client.link, onLink: (fn) => client.onLink(fn) };
+  return {
+    kind: 'remote',
+    api: client,
+    link: () => client.link,
+    onLink: (fn) => client.onLink(fn),
+  };
 }
