@@ -91,7 +91,10 @@ describe('renderer in Chromium', () => {
       for (const view of VIEWS) {
         await show(page, view);
         if (view === 'tracks') await tracksReady(page);
-        if (view === 'activity') await page.getByTestId('transfers').waitFor({ timeout: 10_000 });
+        if (view === 'activity') {
+          await page.getByTestId('transfers').waitFor({ timeout: 10_000 });
+          await page.waitForTimeout(4000); // let the throughput chart gather a few samples
+        }
         await expect.poll(() => page.locator('main h2').first().textContent()).toBe(headings[view]);
         await page.screenshot({ path: join(SHOTS, `${view}-${dark ? 'dark' : 'light'}.png`) });
       }

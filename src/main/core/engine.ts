@@ -64,6 +64,7 @@ export class Engine implements Api {
   private readonly connection: EngineConnection;
   private readonly activity = new ActivityLog();
   private statsTimer: NodeJS.Timeout | null = null;
+  private transfersTimer: NodeJS.Timeout | null = null;
   private readonly log: Logger;
   private publishTimer: NodeJS.Timeout | null = null;
   private foldersTimer: NodeJS.Timeout | null = null;
@@ -149,7 +150,8 @@ export class Engine implements Api {
 
   /** Stops readers, closes the socket and the watchers, saves the cache and the totals. */
   async stop(): Promise<void> {
-    for (const t of [this.publishTimer, this.foldersTimer, this.rescanTimer, this.statsTimer]) {
+    const timers = [this.publishTimer, this.foldersTimer, this.rescanTimer, this.statsTimer];
+    for (const t of [...timers, this.transfersTimer]) {
       if (t) clearTimeout(t);
     }
     await this.connection.stop();
@@ -399,8 +401,13 @@ export class Engine implements Api {
     }, 250);
   }
 
+  /** Coalesces per-transfer progress into at most four `transfers` events a second. */
   private emitTransfers(): void {
-    this.emit('transfers', { transfers: this.transfers.list(), totals: this.transfers.totals() });
+    if (this.transfersTimer) return;
+    this.transfersTimer = setTimeout(() => {
+      this.transfersTimer = null;
+      this.emit('transfers', { transfers: this.transfers.list(), totals: this.transfers.totals() });
+    }, 250);
   }
 
   private scheduleSafetyRescan(): void {

@@ -30,7 +30,11 @@ describe('applyChanges after watcher events', () => {
     const added = await place(SAMPLES.untagged, path.join(dir, 'new.mp3'));
     await place(SAMPLES.bigWav, path.join(dir, 'C', 'D', 'big.wav'));
     await place(SAMPLES.bigWav, path.join(dir, 'Excluded', 'no.wav'));
-    const d = await lib.applyChanges(dir, [added, path.join(dir, 'C'), path.join(dir, 'Excluded', 'no.wav')], opts);
+    const d = await lib.applyChanges(
+      dir,
+      [added, path.join(dir, 'C'), path.join(dir, 'Excluded', 'no.wav')],
+      opts,
+    );
     expect(rels(d.added)).toEqual(['C/D/big.wav', 'new.mp3']);
     expect(d.removed).toEqual([]);
     expect(deltas).toEqual([d]);
@@ -73,7 +77,10 @@ describe('applyChanges after watcher events', () => {
     expect(d.added).toEqual([]);
     expect(d.removed).toEqual([]);
     expect(d.moved).toHaveLength(1);
-    expect(d.moved[0]).toMatchObject({ from, entry: { id, path: to, relPath: 'Elsewhere/renamed.flac' } });
+    expect(d.moved[0]).toMatchObject({
+      from,
+      entry: { id, path: to, relPath: 'Elsewhere/renamed.flac' },
+    });
     expect(parsed).toEqual([]);
     expect(lib.get(id)?.path).toBe(to);
   });
@@ -89,7 +96,9 @@ describe('applyChanges after watcher events', () => {
     const d = await lib.applyChanges(dir, [from, to, bad], opts);
     expect(rels(d.removed)).toEqual(['A/two.mp3']);
     expect(d.added).toEqual([]);
-    expect(lib.skipped(dir)).toEqual([{ path: bad, reason: 'not a valid OGG file (no audio or tags found)' }]);
+    expect(lib.skipped(dir)).toEqual([
+      { path: bad, reason: 'not a valid OGG file (no audio or tags found)' },
+    ]);
     await rm(bad);
     await lib.applyChanges(dir, [bad], opts);
     expect(lib.skipped(dir)).toEqual([]);
@@ -97,7 +106,11 @@ describe('applyChanges after watcher events', () => {
 
   it('ignores paths outside the root and emits nothing when nothing changed', async () => {
     const { lib, deltas } = await setup();
-    const d = await lib.applyChanges(dir, ['/somewhere/else.mp3', path.join(dir, 'A', 'one.flac')], opts);
+    const d = await lib.applyChanges(
+      dir,
+      ['/somewhere/else.mp3', path.join(dir, 'A', 'one.flac')],
+      opts,
+    );
     expect(d).toEqual({ added: [], changed: [], removed: [], moved: [] });
     expect(deltas).toEqual([]);
   });

@@ -28,7 +28,8 @@ describe('scanning the real corpus', () => {
     // Deliberately broken files are among the skipped.
     expect(skippedPaths.has(path.join(CORPUS, 'aiff/CWE-835-01.aiff'))).toBe(true);
     // Non-audio files are ignored silently.
-    for (const p of all.filter((x) => !isAudioFile(x))) expect(skippedPaths.has(p) || indexedPaths.has(p)).toBe(false);
+    for (const p of all.filter((x) => !isAudioFile(x)))
+      expect(skippedPaths.has(p) || indexedPaths.has(p)).toBe(false);
 
     expect(res.tracks).toBe(indexedPaths.size);
     expect(progress).toEqual([audio.length]);
@@ -51,7 +52,8 @@ describe('scanning the real corpus', () => {
     for (const e of lib.entries()) {
       expect(e.id).toMatch(/^[0-9a-f]{32}$/);
       expect(e.title.trim()).not.toBe('');
-      if (e.duration !== undefined) expect(Number.isFinite(e.duration) && e.duration > 0).toBe(true);
+      if (e.duration !== undefined)
+        expect(Number.isFinite(e.duration) && e.duration > 0).toBe(true);
     }
   });
 });

@@ -3,9 +3,24 @@ import { createExcluder, hasJunkSegment, isJunkName } from '../../../src/main/co
 
 describe('junk names', () => {
   it('treats hidden, NAS and OS clutter as junk', () => {
-    const junk = ['.hidden', '.DS_Store', '._Song.mp3', '.Trash-1000', '@eaDir', '#recycle', '#snapshot', '$RECYCLE.BIN', 'System Volume Information', 'lost+found', 'Thumbs.db', 'desktop.ini', 'THUMBS.DB'];
+    const junk = [
+      '.hidden',
+      '.DS_Store',
+      '._Song.mp3',
+      '.Trash-1000',
+      '@eaDir',
+      '#recycle',
+      '#snapshot',
+      '$RECYCLE.BIN',
+      'System Volume Information',
+      'lost+found',
+      'Thumbs.db',
+      'desktop.ini',
+      'THUMBS.DB',
+    ];
     for (const n of junk) expect(isJunkName(n), n).toBe(true);
-    for (const n of ['Song.mp3', 'eaDir', 'recycle', 'Desktop', 'My Music', 'a.b']) expect(isJunkName(n), n).toBe(false);
+    for (const n of ['Song.mp3', 'eaDir', 'recycle', 'Desktop', 'My Music', 'a.b'])
+      expect(isJunkName(n), n).toBe(false);
   });
 
   it('finds junk in any segment of a relative path', () => {

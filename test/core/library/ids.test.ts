@@ -83,7 +83,12 @@ describe('stable content ids', () => {
     expect(all.filter((e) => e.id === id)).toHaveLength(1);
     expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
     expect(all).toHaveLength(2);
-    expect(lib.entries(r2).map((e) => e.relPath).sort()).toEqual(['copy.mp3', 'other.mp3']);
+    expect(
+      lib
+        .entries(r2)
+        .map((e) => e.relPath)
+        .sort(),
+    ).toEqual(['copy.mp3', 'other.mp3']);
     expect(lib.stats(r1).tracks).toBe(1);
 
     // Removing one root keeps the id published through the other.

@@ -31,7 +31,8 @@ describe('audio formats by extension', () => {
       expect(audioFormatOf(`/music/a/Song.${ext}`)?.mimeType, ext).toBe(mime);
     }
     expect(Object.keys(AUDIO_FORMATS).sort()).toEqual(Object.keys(expected).sort());
-    for (const f of Object.values(AUDIO_FORMATS)) expect(f.mimeType).toMatch(/^audio\/[a-z0-9.+-]+$/);
+    for (const f of Object.values(AUDIO_FORMATS))
+      expect(f.mimeType).toMatch(/^audio\/[a-z0-9.+-]+$/);
   });
 
   it('is case-insensitive and gives short labels', () => {
@@ -41,7 +42,17 @@ describe('audio formats by extension', () => {
   });
 
   it('ignores non-audio files, dot-files and names without an extension', () => {
-    for (const name of ['cover.jpg', 'notes.txt', 'album.cue', 'rip.log', 'info.nfo', '.mp3', 'mp3', 'dir.mp3/x', 'a.mp3.part']) {
+    for (const name of [
+      'cover.jpg',
+      'notes.txt',
+      'album.cue',
+      'rip.log',
+      'info.nfo',
+      '.mp3',
+      'mp3',
+      'dir.mp3/x',
+      'a.mp3.part',
+    ]) {
       expect(isAudioFile(name), name).toBe(false);
     }
     expect(isAudioFile('dir.v1/track.mp3')).toBe(true);

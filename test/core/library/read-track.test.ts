@@ -19,7 +19,11 @@ describe('readTrack', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.stamp.size).toBe(413077);
-    expect(r.track).toMatchObject({ title: "Sinner's Prayer", mimeType: 'audio/flac', format: 'flac' });
+    expect(r.track).toMatchObject({
+      title: "Sinner's Prayer",
+      mimeType: 'audio/flac',
+      format: 'flac',
+    });
     expect(r.track.duration).toBeCloseTo(2.123, 2);
   });
 
@@ -54,7 +58,10 @@ describe('readTrack', () => {
     expect(await readTrack(empty)).toMatchObject({ ok: false, reason: 'empty file' });
     const junk = path.join(dir, 'junk.flac');
     await writeFile(junk, Buffer.alloc(4096, 1));
-    expect(await readTrack(junk)).toMatchObject({ ok: false, reason: expect.stringMatching(/^could not read tags: /) });
+    expect(await readTrack(junk)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^could not read tags: /),
+    });
   });
 
   it('falls back to the file name for the title', () => {

@@ -49,7 +49,17 @@ describe('persistent scan cache', () => {
     expect(second.deltas).toHaveLength(1);
     expect(second.deltas[0]?.added).toHaveLength(3);
     expect(second.res.skipped).toEqual(first.res.skipped);
-    expect(second.lib.entries().map((e) => e.id).sort()).toEqual(first.lib.entries().map((e) => e.id).sort());
+    expect(
+      second.lib
+        .entries()
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(
+      first.lib
+        .entries()
+        .map((e) => e.id)
+        .sort(),
+    );
   });
 
   it('does not re-parse a renamed or moved file, and forgets the old path', async () => {
@@ -57,9 +67,14 @@ describe('persistent scan cache', () => {
     await rename(path.join(music, 'A', 'one.flac'), path.join(music, 'B', 'uno.flac'));
     const after = await run();
     expect(after.parsed).toEqual([]);
-    const rels = after.lib.entries().map((e) => e.relPath).sort();
+    const rels = after.lib
+      .entries()
+      .map((e) => e.relPath)
+      .sort();
     expect(rels).toEqual(['A/two.mp3', 'B/three.wav', 'B/uno.flac']);
-    const saved = JSON.parse(await readFile(cacheFile, 'utf8')) as { records: Record<string, unknown> };
+    const saved = JSON.parse(await readFile(cacheFile, 'utf8')) as {
+      records: Record<string, unknown>;
+    };
     expect(Object.keys(saved.records)).toContain(path.join(music, 'B', 'uno.flac'));
     expect(Object.keys(saved.records)).not.toContain(path.join(music, 'A', 'one.flac'));
   });
@@ -92,16 +107,30 @@ describe('persistent scan cache', () => {
       JSON.stringify({
         version: 1,
         records: {
-          '/m/ok.mp3': { size: 3, mtimeMs: 1, dev: 1, ino: 2, track: { id: 'ab'.repeat(16), title: 'T', mimeType: 'audio/mpeg', format: 'mp3' } },
+          '/m/ok.mp3': {
+            size: 3,
+            mtimeMs: 1,
+            dev: 1,
+            ino: 2,
+            track: { id: 'ab'.repeat(16), title: 'T', mimeType: 'audio/mpeg', format: 'mp3' },
+          },
           '/m/bad.mp3': { size: 'x' },
-          '/m/notitle.mp3': { size: 3, mtimeMs: 1, dev: 1, ino: 3, track: { id: 'ab'.repeat(16), title: '', mimeType: 'audio/mpeg', format: 'mp3' } },
+          '/m/notitle.mp3': {
+            size: 3,
+            mtimeMs: 1,
+            dev: 1,
+            ino: 3,
+            track: { id: 'ab'.repeat(16), title: '', mimeType: 'audio/mpeg', format: 'mp3' },
+          },
         },
       }),
     );
     const cache = await ScanCache.open(cacheFile);
     expect(cache.size).toBe(1);
     expect(cache.warnings[0]).toMatch(/2 damaged record/);
-    expect(cache.lookup('/m/elsewhere.mp3', { size: 3, mtimeMs: 1, dev: 1, ino: 2 })?.track?.title).toBe('T');
+    expect(
+      cache.lookup('/m/elsewhere.mp3', { size: 3, mtimeMs: 1, dev: 1, ino: 2 })?.track?.title,
+    ).toBe('T');
     expect(cache.lookup('/m/ok.mp3', { size: 4, mtimeMs: 1, dev: 1, ino: 2 })).toBeUndefined();
 
     await writeFile(cacheFile, JSON.stringify({ version: 99, records: {} }));
@@ -117,7 +146,9 @@ describe('persistent scan cache', () => {
       cache.scheduleSave();
     }
     await new Promise((r) => setTimeout(r, 150));
-    const saved = JSON.parse(await readFile(cacheFile, 'utf8')) as { records: Record<string, unknown> };
+    const saved = JSON.parse(await readFile(cacheFile, 'utf8')) as {
+      records: Record<string, unknown>;
+    };
     expect(Object.keys(saved.records)).toHaveLength(50);
     expect((await readdir(path.dirname(cacheFile))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
     const reopened = await ScanCache.open(cacheFile);

@@ -44,7 +44,8 @@ describe('walking shared folders', () => {
     expect(reasons.get('dangling.mp3')).toMatch(/broken symbolic link: it no longer exists/);
     expect(reasons.get('self')).toMatch(/symbolic link/);
     // Root ignores permissions, so chmod 000 cannot make a folder unreadable when tests run as root.
-    if (process.getuid?.() !== 0) expect(reasons.get('locked')).toBe('could not read folder: permission denied');
+    if (process.getuid?.() !== 0)
+      expect(reasons.get('locked')).toBe('could not read folder: permission denied');
     expect(lib.entries().map((e) => e.relPath)).toContain('ok/song.mp3');
   });
 
@@ -53,7 +54,11 @@ describe('walking shared folders', () => {
     await writeFile(path.join(dir, 'file'), 'x');
     const skipped: [string, string][] = [];
     await expect(
-      walk(path.join(dir, 'file'), { exclude: () => false, onFile: () => {}, onSkip: (p, r) => skipped.push([p, r]) }),
+      walk(path.join(dir, 'file'), {
+        exclude: () => false,
+        onFile: () => {},
+        onSkip: (p, r) => skipped.push([p, r]),
+      }),
     ).resolves.toBeUndefined();
     expect(skipped).toEqual([[path.join(dir, 'file'), 'could not read folder: not a folder']]);
   });
@@ -73,22 +78,34 @@ describe('walking shared folders', () => {
       'Podcasts/ep1.mp3',
       'Artist/Album/take.wav',
     ];
-    for (const rel of keep) await place(rel.endsWith('.flac') ? SAMPLES.flac : SAMPLES.mp3, path.join(dir, rel));
+    for (const rel of keep)
+      await place(rel.endsWith('.flac') ? SAMPLES.flac : SAMPLES.mp3, path.join(dir, rel));
     // Each ignored file gets unique bytes, so a wrongly indexed one could not hide behind id dedup.
-    for (const rel of ignored) await appendFile(await place(SAMPLES.untagged, path.join(dir, rel)), rel);
+    for (const rel of ignored)
+      await appendFile(await place(SAMPLES.untagged, path.join(dir, rel)), rel);
     await writeFile(path.join(dir, 'Artist/Album/cover.jpg'), 'jpg');
     await writeFile(path.join(dir, 'Artist/Album/album.cue'), 'cue');
     await writeFile(path.join(dir, 'Artist/Thumbs.db'), 'x');
     await mkdir(path.join(dir, 'empty'));
     const { lib } = makeLibrary();
     const res = await lib.scanRoot(dir, { exclude: ['Podcasts/', '*.wav'] });
-    expect(lib.entries().map((e) => e.relPath).sort()).toEqual(keep);
+    expect(
+      lib
+        .entries()
+        .map((e) => e.relPath)
+        .sort(),
+    ).toEqual(keep);
     expect(res.skipped).toEqual([]);
     expect(res.tracks).toBe(2);
 
     const ex = createExcluder(['Podcasts/']);
     const seen: string[] = [];
-    await walk(dir, { exclude: ex, accept: (n) => n.endsWith('.jpg'), onFile: (f) => void seen.push(f.relPath), onSkip: () => {} });
+    await walk(dir, {
+      exclude: ex,
+      accept: (n) => n.endsWith('.jpg'),
+      onFile: (f) => void seen.push(f.relPath),
+      onSkip: () => {},
+    });
     expect(seen).toEqual(['Artist/Album/cover.jpg']);
   });
 
@@ -108,7 +125,9 @@ describe('walking shared folders', () => {
     const { lib } = makeLibrary();
     await lib.scanRoot(root, { exclude: [] });
     await removeDir(root);
-    await expect(lib.scanRoot(root, { exclude: [] })).rejects.toThrow(/cannot be read: it no longer exists/);
+    await expect(lib.scanRoot(root, { exclude: [] })).rejects.toThrow(
+      /cannot be read: it no longer exists/,
+    );
     expect(lib.entries(root)).toHaveLength(1);
   });
 });

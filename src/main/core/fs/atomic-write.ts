@@ -16,7 +16,10 @@ export async function writeFileAtomic(
   const dir = path.dirname(file);
   await mkdir(dir, { recursive: true });
   // Same directory as the target: rename is only atomic within one filesystem.
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = path.join(
+    dir,
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   try {
     const fh = await open(tmp, 'w', opts.mode ?? 0o644);
     try {

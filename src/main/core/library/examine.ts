@@ -3,13 +3,11 @@ import { readTrack } from './read-track';
 import type { FileStamp, ParsedTrack } from './read-track';
 import type { ScanCache } from './scan-cache';
 import type { LibraryEntry } from './types';
-import { describeFsError } from './walk';
+import { describeFsError } from '../fs/fs-errors';
 
 /** What one file turned out to be: an entry to publish, a skip with a reason, or gone from disk. */
 export type Outcome =
-  | { kind: 'entry'; entry: LibraryEntry }
-  | { kind: 'skip'; reason: string }
-  | { kind: 'gone' };
+  { kind: 'entry'; entry: LibraryEntry } | { kind: 'skip'; reason: string } | { kind: 'gone' };
 
 /** How `examineFile` reads and remembers. */
 export interface ExamineDeps {
@@ -83,6 +81,7 @@ export async function examineFile(
   if (res.reason.endsWith('it no longer exists')) return { kind: 'gone' };
   if (!res.stamp) return { kind: 'skip', reason: res.reason };
   // A timeout may be a slow disk rather than a bad file: do not remember it, try again next scan.
-  if (!res.reason.startsWith('timed out')) deps.cache.set(file.path, { ...res.stamp, skip: res.reason });
+  if (!res.reason.startsWith('timed out'))
+    deps.cache.set(file.path, { ...res.stamp, skip: res.reason });
   return { kind: 'skip', reason: res.reason };
 }

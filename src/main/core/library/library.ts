@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SkippedFile } from '../../../shared/contract';
 import { DeltaBatcher, emptyDelta, isEmptyDelta, pairMoves } from './delta';
@@ -11,7 +10,8 @@ import { DEFAULT_PARSE_TIMEOUT_MS } from './read-track';
 import type { ScanCache } from './scan-cache';
 import { TaskPool } from './task-pool';
 import type { LibraryDelta, LibraryEntry, ScanProgress } from './types';
-import { describeFsError, walk } from './walk';
+import { walk } from './walk';
+import { assertDir, statOrNull } from '../fs/fs-errors';
 import { RootIndex, toRel } from './root-index';
 
 export type { LibraryDelta, LibraryEntry, ScanProgress } from './types';
@@ -37,7 +37,10 @@ interface Sink {
  * 'delta' event. The same content reachable under several paths is one id: `entries()` and `get()`
  * answer one entry per id. Calls for one root are expected one at a time (the engine serialises them).
  */
-export class Library extends EventEmitter<{ delta: [LibraryDelta]; progress: [root: string, progress: ScanProgress] }> {
+export class Library extends EventEmitter<{
+  delta: [LibraryDelta];
+  progress: [root: string, progress: ScanProgress];
+}> {
   private readonly index = new RootIndex();
   private readonly cache: ScanCache;
   private readonly parsePool: number;
@@ -90,7 +93,12 @@ export class Library extends EventEmitter<{ delta: [LibraryDelta]; progress: [ro
           seen.add(file.path);
           batch.arm();
           return pool.add(async () => {
-            const out = await examineFile(file, root, { cache: this.cache, timeoutMs: this.timeoutMs, signal, onParse: this.onParse });
+            const out = await examineFile(file, root, {
+              cache: this.cache,
+              timeoutMs: this.timeoutMs,
+              signal,
+              onParse: this.onParse,
+            });
             if (signal?.aborted) return;
             if (out.kind === 'skip') progress.skipped++;
             else progress.parsed++;
@@ -109,7 +117,8 @@ export class Library extends EventEmitter<{ delta: [LibraryDelta]; progress: [ro
     for (const e of [...state.entries.values()]) {
       if (!seen.has(e.path)) this.apply(root, e.path, { kind: 'gone' }, sink);
     }
-    for (const [p] of this.cache.under(root)) if (!seen.has(p) && !this.index.anyRootHas(p)) this.cache.delete(p);
+    for (const [p] of this.cache.under(root))
+      if (!seen.has(p) && !this.index.anyRootHas(p)) this.cache.delete(p);
     state.skipped = sink.skipped;
     this.cache.scheduleSave();
     progress.done = true;
@@ -122,7 +131,11 @@ export class Library extends EventEmitter<{ delta: [LibraryDelta]; progress: [ro
    * (when not empty) and returns one delta. A removal and an addition with the same id are reported
    * as `moved`; a file whose bytes changed in place is `changed` with its new id and size.
    */
-  async applyChanges(rootIn: string, paths: string[], opts: { exclude: string[] }): Promise<LibraryDelta> {
+  async applyChanges(
+    rootIn: string,
+    paths: string[],
+    opts: { exclude: string[] },
+  ): Promise<LibraryDelta> {
     const root = path.resolve(rootIn);
     const state = this.index.root(root);
     const excluder = createExcluder(opts.exclude);
@@ -196,7 +209,12 @@ export class Library extends EventEmitter<{ delta: [LibraryDelta]; progress: [ro
       if (r.skip !== undefined) state.skipped.set(p, r.skip);
       else if (r.track) {
         const sink: Sink = { skipped: state.skipped, push: (k, e) => delta[k].push(e) };
-        this.apply(root, p, { kind: 'entry', entry: makeEntry({ path: p, relPath }, root, r, r.track) }, sink);
+        this.apply(
+          root,
+          p,
+          { kind: 'entry', entry: makeEntry({ path: p, relPath }, root, r, r.track) },
+          sink,
+        );
       }
     }
     if (!isEmptyDelta(delta)) this.emit('delta', delta);
@@ -226,7 +244,11 @@ export class Library extends EventEmitter<{ delta: [LibraryDelta]; progress: [ro
   }
 
   private examine(file: { path: string; relPath: string }, root: string): Promise<Outcome> {
-    return examineFile(file, root, { cache: this.cache, timeoutMs: this.timeoutMs, onParse: this.onParse });
+    return examineFile(file, root, {
+      cache: this.cache,
+      timeoutMs: this.timeoutMs,
+      onParse: this.onParse,
+    });
   }
 
   /** Fold one file's outcome into the index and report the change, if any. */
@@ -246,24 +268,7 @@ export class Library extends EventEmitter<{ delta: [LibraryDelta]; progress: [ro
   private removeUnder(root: string, p: string, sink: Sink): void {
     for (const e of this.index.under(root, p)) this.apply(root, e.path, { kind: 'gone' }, sink);
     const prefix = p + path.sep;
-    for (const sp of [...sink.skipped.keys()]) if (sp === p || sp.startsWith(prefix)) sink.skipped.delete(sp);
+    for (const sp of [...sink.skipped.keys()])
+      if (sp === p || sp.startsWith(prefix)) sink.skipped.delete(sp);
   }
-}
-
-async function statOrNull(p: string) {
-  try {
-    return await stat(p);
-  } catch {
-    return null;
-  }
-}
-
-async function assertDir(root: string): Promise<void> {
-  let s;
-  try {
-    s = await stat(root);
-  } catch (err) {
-    throw new Error(`Folder ${root} cannot be read: ${describeFsError(err)}.`, { cause: err });
-  }
-  if (!s.isDirectory()) throw new Error(`${root} is not a folder.`);
 }

@@ -7,7 +7,7 @@ import * as strtok3 from 'strtok3';
 import type { ITokenizer, ITokenizerOptions } from 'strtok3';
 import { idFromBuffer, idFromTokenizer } from './fingerprint';
 import { audioFormatOf } from './mime';
-import { describeFsError } from './walk';
+import { describeFsError } from '../fs/fs-errors';
 
 /** What we learn from one audio file: its id and the manifest fields. */
 export interface ParsedTrack {
@@ -40,7 +40,10 @@ export type ReadResult =
  */
 const fromFile = (
   strtok3 as unknown as {
-    fromFile?: (p: string, o: ITokenizerOptions & { regularFileOnly?: boolean }) => Promise<ITokenizer>;
+    fromFile?: (
+      p: string,
+      o: ITokenizerOptions & { regularFileOnly?: boolean },
+    ) => Promise<ITokenizer>;
   }
 ).fromFile;
 
@@ -75,7 +78,10 @@ const clean = (v: unknown): string | undefined => {
 
 /** Map music-metadata's result onto our fields (pure). */
 export function toParsedTrack(filePath: string, id: string, meta: IAudioMetadata): ParsedTrack {
-  const fmt = audioFormatOf(filePath) ?? { format: 'unknown', mimeType: 'application/octet-stream' };
+  const fmt = audioFormatOf(filePath) ?? {
+    format: 'unknown',
+    mimeType: 'application/octet-stream',
+  };
   const c = meta.common;
   const artist = clean(c.artist) ?? clean(c.albumartist) ?? clean(c.artists?.join(', '));
   const album = clean(c.album);
@@ -88,7 +94,8 @@ export function toParsedTrack(filePath: string, id: string, meta: IAudioMetadata
   };
   if (artist) track.artist = artist;
   if (album) track.album = album;
-  if (typeof d === 'number' && Number.isFinite(d) && d > 0) track.duration = Math.round(d * 1000) / 1000 || d; // keep sub-millisecond clips > 0
+  if (typeof d === 'number' && Number.isFinite(d) && d > 0)
+    track.duration = Math.round(d * 1000) / 1000 || d; // keep sub-millisecond clips > 0
   return track;
 }
 
@@ -131,18 +138,20 @@ export async function readTrack(
     if (size === 0) return { ok: false, reason: 'empty file', stamp };
     let id: string;
     let tokenizer: ITokenizer;
-    let pooled: Buffer | undefined;
     const fileInfo = { path: filePath, size };
     try {
       if (size <= IN_MEMORY_LIMIT || !fromFile) {
         // One read serves both the id and the tags.
-        pooled = size <= IN_MEMORY_LIMIT ? takeBuffer() : Buffer.allocUnsafe(size);
-        const buf = await readWhole(filePath, size, pooled);
+        const buf = await readWhole(filePath, size);
         id = idFromBuffer(buf);
         tokenizer = strtok3.fromBuffer(buf, { fileInfo, abortSignal: signal });
       } else {
         // regularFileOnly: opens non-blocking, so a FIFO named like a song cannot stall a libuv thread.
-        const t = await fromFile(filePath, { fileInfo, abortSignal: signal, regularFileOnly: true });
+        const t = await fromFile(filePath, {
+          fileInfo,
+          abortSignal: signal,
+          regularFileOnly: true,
+        });
         try {
           if (t.fileInfo.size !== size) throw new FileChangedError();
           id = await idFromTokenizer(t, size);
@@ -153,13 +162,12 @@ export async function readTrack(
         tokenizer = t;
       }
     } catch (err) {
-      if (pooled && pooled.length === IN_MEMORY_LIMIT) giveBuffer(pooled);
       if (err instanceof FileChangedError) return { ok: false, reason: err.message, stamp };
       return { ok: false, reason: `could not read file: ${describeFsError(err)}`, stamp };
     }
     try {
       const meta = await parse(tokenizer);
-        // With an extension hint music-metadata "parses" any bytes; nothing recognised means not audio.
+      // With an extension hint music-metadata "parses" any bytes; nothing recognised means not audio.
       const f = meta.format;
       if (!f.container && !f.codec && (f.tagTypes?.length ?? 0) === 0) {
         const label = audioFormatOf(filePath)?.format.toUpperCase() ?? 'audio';
@@ -170,7 +178,6 @@ export async function readTrack(
       return { ok: false, reason: `could not read tags: ${describeParseError(err)}`, stamp };
     } finally {
       await tokenizer.close().catch(() => undefined);
-      if (pooled && pooled.length === IN_MEMORY_LIMIT && !ac.signal.aborted) giveBuffer(pooled);
     }
   };
   try {
@@ -186,34 +193,19 @@ class FileChangedError extends Error {
   }
 }
 
-/**
- * Reusable read buffers of IN_MEMORY_LIMIT bytes: a cold scan reads gigabytes of small files, and
- * a fresh allocation per file keeps the garbage collector busy. A buffer goes back to the pool only
- * after its parse finished (never after a timeout, when an abandoned parser may still hold it).
- */
-const bufferPool: Buffer[] = [];
-const MAX_POOLED = 32;
-
-function takeBuffer(): Buffer {
-  // allocUnsafe: only the first `size` bytes are ever used, and the read overwrites all of them.
-  return bufferPool.pop() ?? Buffer.allocUnsafe(IN_MEMORY_LIMIT);
-}
-
-function giveBuffer(buf: Buffer): void {
-  if (bufferPool.length < MAX_POOLED) bufferPool.push(buf);
-}
-
-/** Read exactly `size` bytes of a file into `buf` (one read call in the common case). */
-async function readWhole(filePath: string, size: number, buf: Buffer): Promise<Buffer> {
+/** Read exactly `size` bytes of a file (one read call in the common case). */
+async function readWhole(filePath: string, size: number): Promise<Buffer> {
   const fh = await open(filePath, OPEN_FLAGS);
   try {
+    // allocUnsafe: every byte is overwritten by the read (a short read is rejected below).
+    const buf = Buffer.allocUnsafe(size);
     let done = 0;
     while (done < size) {
       const { bytesRead } = await fh.read(buf, done, size - done, done);
       if (bytesRead === 0) throw new FileChangedError();
       done += bytesRead;
     }
-    return buf.subarray(0, size);
+    return buf;
   } finally {
     await fh.close();
   }

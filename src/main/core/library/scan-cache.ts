@@ -82,19 +82,31 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
       text = await readFile(this.file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      this.warn(`Scan cache ${this.file} could not be read (${(err as Error).message}); starting a fresh scan.`);
+      this.warn(
+        `Scan cache ${this.file} could not be read (${(err as Error).message}); starting a fresh scan.`,
+      );
       return;
     }
     let data: unknown;
     try {
       data = JSON.parse(text);
     } catch {
-      this.warn(`Scan cache ${this.file} is corrupt; it was discarded and folders will be rescanned.`);
+      this.warn(
+        `Scan cache ${this.file} is corrupt; it was discarded and folders will be rescanned.`,
+      );
       return;
     }
     const d = data as { version?: unknown; records?: unknown };
-    if (typeof d !== 'object' || d === null || d.version !== FILE_VERSION || typeof d.records !== 'object' || d.records === null) {
-      this.warn(`Scan cache ${this.file} has an unknown format; it was discarded and folders will be rescanned.`);
+    if (
+      typeof d !== 'object' ||
+      d === null ||
+      d.version !== FILE_VERSION ||
+      typeof d.records !== 'object' ||
+      d.records === null
+    ) {
+      this.warn(
+        `Scan cache ${this.file} has an unknown format; it was discarded and folders will be rescanned.`,
+      );
       return;
     }
     let bad = 0;
@@ -102,7 +114,10 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
       if (isCacheRecord(r) && path.isAbsolute(p)) this.put(p, r);
       else bad++;
     }
-    if (bad > 0) this.warn(`Scan cache ${this.file}: ${bad} damaged record(s) dropped; those files will be re-read.`);
+    if (bad > 0)
+      this.warn(
+        `Scan cache ${this.file}: ${bad} damaged record(s) dropped; those files will be re-read.`,
+      );
   }
 
   /** Load-time warnings only land in `warnings` (no listener can exist yet); later ones are also emitted. */
@@ -166,7 +181,9 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
     if (!this.file || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.save().catch((err: Error) => this.warn(`Scan cache could not be saved: ${err.message}`, true));
+      this.save().catch((err: Error) =>
+        this.warn(`Scan cache could not be saved: ${err.message}`, true),
+      );
     }, this.debounceMs);
     this.timer.unref?.();
   }

@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import type { Dirent, Stats } from 'node:fs';
 import path from 'node:path';
 import { isJunkName } from './exclude';
+import { describeFsError } from '../fs/fs-errors';
 
 /** A regular file the walk found (symlinks already followed). */
 export interface WalkFile {
@@ -24,26 +25,6 @@ export interface WalkOptions {
   onFile: (file: WalkFile) => void | Promise<void>;
   /** Called for a folder or link that could not be read; the walk goes on. */
   onSkip: (path: string, reason: string) => void;
-}
-
-/** Human wording for the fs errors a walk meets; the user sees this next to the path. */
-export function describeFsError(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOENT':
-      return 'it no longer exists';
-    case 'ELOOP':
-      return 'too many levels of symbolic links';
-    case 'ENOTDIR':
-      return 'not a folder';
-    case 'EIO':
-      return 'input/output error (disk or network problem)';
-    default:
-      return err instanceof Error ? err.message : String(err);
-  }
 }
 
 const dirKey = (s: Stats) => `${s.dev}:${s.ino}`;

@@ -8,8 +8,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { TransferInfo, TransferTotals } from '../../../shared/contract';
 import { chunkFrameLength, encodeChunkError } from './chunk-frame';
 import { openPublished } from './file-source';
-import { fillReadAhead, READ_AHEAD_CHUNKS } from './read-ahead';
-import type { ReadAheadHost } from './read-ahead';
+import { READ_AHEAD_CHUNKS, ReadAhead } from './read-ahead';
 import { meterAdd } from './rate';
 import { SendScheduler } from './send-scheduler';
 import type { LaneItem } from './send-scheduler';
@@ -43,15 +42,13 @@ export class TransferManager extends EventEmitter<{
   private readonly now: () => number;
   private readonly chunkSize: number;
   private readonly sched: SendScheduler;
-  private readonly reader: ReadAheadHost;
+  private readonly reader: ReadAhead;
   private sink: FrameSink | null = null;
   private maxConcurrent: number;
   private readonly active = new Map<string, TransferRecord>();
   private queue: TransferRecord[] = [];
   private history: TransferRecord[] = [];
   private readonly stats: ServedStats;
-  private readingBytes = 0;
-  private peakReadAhead = 0;
   private readonly ticker = new Ticker(EMIT_MS, () => this.flush());
   private readonly pending = new Set<Promise<void>>();
   private closed = false;
@@ -75,16 +72,7 @@ export class TransferManager extends EventEmitter<{
         lost: () => this.dropAll('failed', LOST),
       },
     });
-    this.reader = {
-      sched: this.sched,
-      chunkSize: this.chunkSize,
-      onReading: (delta) => {
-        this.readingBytes += delta;
-        this.notePeak();
-      },
-      onQueued: () => this.notePeak(),
-      onStale: (trackId) => this.emit('stale', trackId),
-    };
+    this.reader = new ReadAhead(this.sched, this.chunkSize, (id) => this.emit('stale', id));
   }
 
   /** Attach the socket of a new session, or `null` when it closed: either way, drop all transfers. */
@@ -157,8 +145,8 @@ export class TransferManager extends EventEmitter<{
   /** Counters for diagnostics and tests. */
   debug(): TransferDebug {
     return {
-      readAheadBytes: this.readingBytes + this.sched.queuedDataBytes(),
-      peakReadAheadBytes: this.peakReadAhead,
+      readAheadBytes: this.reader.bytes,
+      peakReadAheadBytes: this.reader.peak,
       readAheadBound: this.maxConcurrent * READ_AHEAD_CHUNKS * this.chunkSize,
       inflightBytes: this.sched.inflight,
       peakInflightBytes: this.sched.peakInflight,
@@ -200,7 +188,7 @@ export class TransferManager extends EventEmitter<{
     }
     rec.handle = opened.handle;
     this.sched.addLane(id);
-    fillReadAhead(rec, this.reader);
+    this.reader.fill(rec);
   }
 
   /** Answer chunk_error without any data and record the failure. */
@@ -212,7 +200,7 @@ export class TransferManager extends EventEmitter<{
 
   private onSent(id: string): void {
     const rec = this.active.get(id);
-    if (rec) fillReadAhead(rec, this.reader);
+    if (rec) this.reader.fill(rec);
   }
 
   private onDone(id: string, item: LaneItem, err: Error | undefined): void {
@@ -277,13 +265,6 @@ export class TransferManager extends EventEmitter<{
     );
     this.pending.add(settled);
     void settled.then(() => this.pending.delete(settled));
-  }
-
-  private notePeak(): void {
-    this.peakReadAhead = Math.max(
-      this.peakReadAhead,
-      this.readingBytes + this.sched.queuedDataBytes(),
-    );
   }
 
   private emitUpdate(rec: TransferRecord): void {

@@ -86,6 +86,7 @@ export class AppState {
     this.folders = snap.folders;
     this.transfers = snap.transfers;
     this.totals = snap.totals;
+    this.samples = addSample(this.samples, { at: Date.now(), rate: snap.totals.rate });
     this.settings = snap.settings;
     this.activity = snap.activity.slice(-ACTIVITY_LIMIT);
     this.link = this.transport.link();

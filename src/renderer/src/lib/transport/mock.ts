@@ -14,10 +14,9 @@ import type {
   EventName,
   Events,
   Snapshot,
-  TransferInfo,
-  TransferTotals,
 } from '../../../../shared/contract';
 import { mockActivity, mockFolders, mockSettings, mockTracks, rng } from './mock-data';
+import { TransferSim } from './mock-transfers';
 
 type Handlers = {
   [K in CommandName]: (...args: Commands[K][0]) => Commands[K][1] | Promise<Commands[K][1]>;
@@ -28,7 +27,6 @@ export function createMockApi(
   scenario = new URLSearchParams(location.hash.slice(1)).get('mock') ?? '',
 ): Api {
   const now = Date.now();
-  const r = rng(42);
   let tracks = mockTracks(50_000);
   const folders = mockFolders(tracks, now);
   const settings = mockSettings();
@@ -51,18 +49,6 @@ export function createMockApi(
       problem: { code: 'unauthorized', message: 'Token rejected by server (401)', status: 401 },
     };
   }
-  const totals: TransferTotals = {
-    bytesToday: 3_214_000_000,
-    bytesAllTime: 412_800_000_000,
-    streamsToday: 128,
-    downloadsToday: 9,
-    rate: 0,
-    active: 0,
-    queued: 0,
-  };
-  let transfers: TransferInfo[] = [];
-  let seq = 0;
-
   const emit = <E extends EventName>(name: E, payload: Events[E]) => {
     for (const fn of listeners.get(name) ?? []) (fn as (p: Events[E]) => void)(payload);
   };
@@ -72,62 +58,11 @@ export function createMockApi(
     emit('activity', e);
   };
 
-  const newTransfer = (): TransferInfo => {
-    const t = tracks[Math.floor(r() * tracks.length)]!;
-    const kind = r() < 0.2 && t.allowDownload ? 'download' : 'stream';
-    return {
-      requestId: `req-${++seq}`,
-      trackId: t.id,
-      title: `${t.artist} – ${t.title}`,
-      kind,
-      state: 'active',
-      bytesSent: 0,
-      totalBytes: t.fileSizeBytes,
-      rate: 0,
-      startedAt: Date.now(),
-    };
-  };
-
-  // Two listeners already mid-track, so the first screen is not empty.
-  if (connection.state === 'connected') {
-    for (const age of [95, 20]) {
-      const t = newTransfer();
-      t.kind = 'stream';
-      t.startedAt -= age * 1000;
-      t.rate = 320_000;
-      t.bytesSent = Math.min(Math.round(t.totalBytes * 0.8), age * t.rate);
-      transfers.push(t);
-    }
-    totals.active = transfers.length;
-    totals.rate = 640_000;
-  }
-
+  const sim = new TransferSim(rng(42), () => tracks);
+  if (connection.state === 'connected') sim.seed();
   const tick = () => {
     if (connection.state !== 'connected') return;
-    const at = Date.now();
-    const cap = settings.maxConcurrentTransfers;
-    transfers = transfers.filter((t) => t.state === 'active' || at - (t.endedAt ?? at) < 8000);
-    if (transfers.filter((t) => t.state === 'active').length < Math.min(cap, 3) && r() < 0.5) {
-      transfers.push(newTransfer());
-    }
-    let rate = 0;
-    for (const t of transfers) {
-      if (t.state !== 'active') continue;
-      t.rate = Math.round((t.kind === 'download' ? 2_400_000 : 320_000) * (0.6 + r() * 0.8));
-      t.bytesSent = Math.min(t.totalBytes, t.bytesSent + t.rate);
-      totals.bytesToday += t.rate;
-      totals.bytesAllTime += t.rate;
-      rate += t.rate;
-      if (t.bytesSent >= t.totalBytes) {
-        t.state = 'done';
-        t.endedAt = at;
-        if (t.kind === 'stream') totals.streamsToday++;
-        else totals.downloadsToday++;
-      }
-    }
-    totals.rate = rate;
-    totals.active = transfers.filter((t) => t.state === 'active').length;
-    emit('transfers', { transfers: transfers.map((t) => ({ ...t })), totals: { ...totals } });
+    emit('transfers', sim.tick(settings.maxConcurrentTransfers));
   };
   let timer: ReturnType<typeof setInterval> | undefined;
 
@@ -136,8 +71,8 @@ export function createMockApi(
     connection,
     folders,
     trackCount: tracks.length,
-    transfers,
-    totals,
+    transfers: sim.transfers,
+    totals: sim.totals,
     settings,
     hasToken: connection.state !== 'not-configured',
     activity: activity.slice(-50),

@@ -1,0 +1,47 @@
+import { stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+
+/** Human wording for the fs errors a scan meets; the user sees this next to the path. */
+export function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOENT':
+      return 'it no longer exists';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    case 'ENOTDIR':
+      return 'not a folder';
+    case 'EIO':
+      return 'input/output error (disk or network problem)';
+    default:
+      return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/** `stat` that answers null instead of throwing (the path is gone or unreachable). */
+export async function statOrNull(p: string): Promise<Stats | null> {
+  try {
+    return await stat(p);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Resolves if `dir` is a readable directory, else rejects with a readable message that keeps the fs
+ * `code` (ENOENT and ENOTDIR are how callers tell an unplugged drive from a real error).
+ */
+export async function assertDir(dir: string): Promise<void> {
+  let s: Stats;
+  try {
+    s = await stat(dir);
+  } catch (err) {
+    const e = new Error(`Folder ${dir} cannot be read: ${describeFsError(err)}.`, { cause: err });
+    throw Object.assign(e, { code: (err as NodeJS.ErrnoException).code });
+  }
+  if (!s.isDirectory())
+    throw Object.assign(new Error(`${dir} is not a folder.`), { code: 'ENOTDIR' });
+}
