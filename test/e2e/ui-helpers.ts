@@ -94,24 +94,3 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
   return file;
 }
-
-/**
- * Reads a response body slowly: `pauseMs` after every `stepBytes`, so a transfer stays visible
- * for a while. Resolves with the number of bytes read.
- */
-export async function drain(res: Response, stepBytes: number, pauseMs: number): Promise<number> {
-  if (!res.body) return 0;
-  const reader = res.body.getReader();
-  let total = 0;
-  let sinceBreak = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return total;
-    total += value.byteLength;
-    sinceBreak += value.byteLength;
-    if (sinceBreak >= stepBytes) {
-      sinceBreak = 0;
-      await new Promise((r) => setTimeout(r, pauseMs));
-    }
-  }
-}

@@ -34,7 +34,7 @@ const SMALL_FILES = [
 const BIG_NAME = 'Slow River Stream.wav';
 const BIG_SIZE = 20 * 1024 * 1024;
 /** Upload cap set through Settings so the 20 MiB stream lasts a few seconds and can be watched. */
-const LIMIT_KBPS = 6000;
+const LIMIT_KBPS = 4000;
 
 let hub: Hub;
 let engine: Engine;
@@ -131,7 +131,9 @@ describe('the window against the real engine', () => {
 
     await token.fill('tc_good');
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
-    await expect.poll(headline, { timeout: 10_000 }).toMatch(/^Sharing \d+ tracks? with 127\.0\.0\.1/);
+    await expect
+      .poll(headline, { timeout: 10_000 })
+      .toMatch(/^Sharing \d+ tracks? with 127\.0\.0\.1/);
     expect(session().username).toBe('maria');
     const snap = await engine.invoke('getSnapshot');
     expect(snap.connection.state).toBe('connected');
@@ -157,16 +159,16 @@ describe('the window against the real engine', () => {
 
     await showView(page, 'Tracks');
     await expect
-      .poll(() => page.getByTestId('track-count').textContent(), { timeout: 10_000 })
+      .poll(() => page.getByTestId('track-count').innerText(), { timeout: 10_000 })
       .toBe(`${n} tracks`);
     const grid = page.getByRole('grid');
     expect(await grid.getAttribute('aria-rowcount')).toBe(String(n + 1));
     for (const t of hub.tracks(session().id)) {
       await grid.getByRole('switch', { name: `Downloadable: ${t.title}` }).waitFor();
     }
-    await expect.poll(headline, { timeout: 5_000 }).toBe(
-      `Sharing ${n} tracks with ${new URL(hub.url).host}`,
-    );
+    await expect
+      .poll(headline, { timeout: 5_000 })
+      .toBe(`Sharing ${n} tracks with ${new URL(hub.url).host}`);
     await screenshot(page, 'tracks');
   });
 
@@ -178,9 +180,7 @@ describe('the window against the real engine', () => {
 
     const toggle = page.getByRole('switch', { name: `Downloadable: ${denied.title}` });
     await toggle.click();
-    await expect
-      .poll(() => toggle.getAttribute('aria-checked'), { timeout: 5_000 })
-      .toBe('false');
+    await expect.poll(() => toggle.getAttribute('aria-checked'), { timeout: 5_000 }).toBe('false');
     await hub.waitFor(
       () => hub.tracks(session().id).find((t) => t.id === denied.id)?.allowDownload === false,
       5_000,
@@ -212,7 +212,10 @@ describe('the window against the real engine', () => {
 
     const live = page.getByTestId('transfers').getByText(big.title, { exact: true });
     await live.waitFor({ timeout: 10_000 });
-    await page.getByText(/^Stream$/).first().waitFor();
+    const row = live.locator('xpath=ancestor::li[1]');
+    // Seen while it runs: a stream, with a rate, and one listener in the header.
+    expect(await row.innerText()).toMatch(/^Stream\b[\s\S]*\/s/);
+    await page.getByText('1 listener right now').waitFor({ timeout: 5_000 });
     await screenshot(page, 'activity-live');
 
     const res = await streaming;
@@ -220,26 +223,23 @@ describe('the window against the real engine', () => {
     expect(res.type).toBe('audio/wav');
     expect(sha256(res.body)).toBe(sha256(bigWav));
 
-    const after = await (async () => {
-      await expect
-        .poll(async () => (await engine.invoke('getSnapshot')).totals.bytesToday, {
-          timeout: 5_000,
-        })
-        .toBeGreaterThanOrEqual(before.bytesToday + bigWav.length);
-      return (await engine.invoke('getSnapshot')).totals;
-    })();
-    expect(after.streamsToday).toBe(before.streamsToday + 1);
+    // The last chunk reaches the hub a moment before the engine counts the transfer as done.
+    await expect
+      .poll(async () => (await engine.invoke('getSnapshot')).totals.streamsToday, {
+        timeout: 5_000,
+      })
+      .toBe(before.streamsToday + 1);
+    const after = (await engine.invoke('getSnapshot')).totals;
+    expect(after.bytesToday).toBeGreaterThanOrEqual(before.bytesToday + bigWav.length);
     // The window shows the same totals the engine counted: exact bytes in the tooltip.
     await page
       .getByTitle(`${formatCount(after.bytesToday)} bytes`)
       .first()
       .waitFor({ timeout: 5_000 });
     await page
-      .getByText(`${formatCount(after.streamsToday)} streams · ${formatCount(after.downloadsToday)} downloads`)
+      .getByText(new RegExp(`\\b${formatCount(after.streamsToday)} streams?\\b`))
       .waitFor({ timeout: 5_000 });
-    await expect
-      .poll(() => live.locator('xpath=ancestor::li[1]').textContent(), { timeout: 5_000 })
-      .toContain('done');
+    await expect.poll(() => row.innerText(), { timeout: 5_000 }).toMatch(/done|finished/i);
     await screenshot(page, 'activity');
 
     await showView(page, 'Overview');
@@ -264,7 +264,7 @@ describe('the window against the real engine', () => {
     await page.keyboard.type('slow river');
     const grid = page.getByRole('grid');
     await expect.poll(() => grid.getAttribute('aria-rowcount'), { timeout: 5_000 }).toBe('2');
-    expect(await page.getByTestId('track-count').textContent()).toBe(`1 of ${n} tracks`);
+    expect(await page.getByTestId('track-count').innerText()).toBe(`1 of ${n} tracks`);
     await grid.getByRole('switch', { name: 'Downloadable: Slow River Stream' }).waitFor();
     expect(await grid.getByRole('row').count()).toBe(2); // the header and one track
     await screenshot(page, 'tracks-filtered');

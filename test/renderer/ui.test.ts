@@ -51,7 +51,10 @@ async function open(opts: { dark?: boolean; zoom?: number; hash?: string } = {})
       errors.push(m.text());
   });
   await page.goto(`${base}${opts.hash ?? '#mock'}`);
-  await page.getByTestId('headline').waitFor();
+  // The snapshot arrives asynchronously; until then the header says "Loading…".
+  await expect
+    .poll(() => page.getByTestId('headline').textContent(), { timeout: 10_000 })
+    .not.toBe('Loading…');
   return { page, errors, close: () => ctx.close() };
 }
 

@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readTrack, titleFromFileName } from '../../../src/main/core/library/read-track';
-import { place, removeDir, SAMPLES, tempDir } from './helpers';
+import { formatDuration, withTimeout } from '../../../src/main/core/fs/with-timeout';
+import { makeLibrary, place, removeDir, SAMPLES, tempDir } from './helpers';
 
 let dir: string;
 beforeEach(async () => {
@@ -64,9 +66,37 @@ describe('readTrack', () => {
     });
   });
 
+  it('never blocks on a FIFO named like a song', async () => {
+    const fifo = path.join(dir, 'pipe.mp3');
+    try {
+      execFileSync('mkfifo', [fifo]);
+    } catch {
+      return; // no mkfifo on this platform: nothing to guard against
+    }
+    expect(await readTrack(fifo, { timeoutMs: 5000 })).toEqual({
+      ok: false,
+      reason: 'not a regular file',
+    });
+    const { lib } = makeLibrary();
+    const res = await lib.scanRoot(dir, { exclude: [] });
+    expect(res).toEqual({ tracks: 0, bytes: 0, skipped: [] });
+  });
+
   it('falls back to the file name for the title', () => {
     expect(titleFromFileName('/m/01 - Intro.flac')).toBe('01 - Intro');
     expect(titleFromFileName('/m/noext')).toBe('noext');
     expect(titleFromFileName('/m/.mp3')).toBe('.mp3');
+  });
+});
+
+describe('withTimeout', () => {
+  it('frees the caller from an operation that never settles, and passes results through', async () => {
+    const started = Date.now();
+    await expect(withTimeout(new Promise(() => {}), 50)).rejects.toThrow('timed out after 50 ms');
+    expect(Date.now() - started).toBeLessThan(1000);
+    await expect(withTimeout(Promise.resolve(7), 50)).resolves.toBe(7);
+    await expect(withTimeout(Promise.reject(new Error('boom')), 50)).rejects.toThrow('boom');
+    expect(formatDuration(10_000)).toBe('10 s');
+    expect(formatDuration(1500)).toBe('1.5 s');
   });
 });

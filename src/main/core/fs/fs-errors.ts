@@ -3,6 +3,7 @@ import type { Stats } from 'node:fs';
 
 /** Human wording for the fs errors a scan meets; the user sees this next to the path. */
 export function describeFsError(err: unknown): string {
+  if (err instanceof Error && err.name === 'TimeoutError') return err.message; // "timed out after 10 s"
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'EACCES':

@@ -4,6 +4,7 @@ import type { FileStamp, ParsedTrack } from './read-track';
 import type { ScanCache } from './scan-cache';
 import type { LibraryEntry } from './types';
 import { describeFsError } from '../fs/fs-errors';
+import { withTimeout } from '../fs/with-timeout';
 
 /** What one file turned out to be: an entry to publish, a skip with a reason, or gone from disk. */
 export type Outcome =
@@ -56,7 +57,7 @@ export async function examineFile(
 ): Promise<Outcome> {
   let stamp: FileStamp;
   try {
-    const s = await stat(file.path);
+    const s = await withTimeout(stat(file.path), deps.timeoutMs);
     if (!s.isFile()) return { kind: 'gone' };
     stamp = { size: s.size, mtimeMs: s.mtimeMs, dev: s.dev, ino: s.ino };
   } catch (err) {

@@ -14,6 +14,7 @@ import { walk } from './walk';
 import { assertDir, statOrNull } from '../fs/fs-errors';
 import { RootIndex, toRel } from './root-index';
 
+/** The index's data types, re-exported so callers import everything from `library`. */
 export type { LibraryDelta, LibraryEntry, ScanProgress } from './types';
 
 /** How the index reads files. `onParse` is called for every file actually parsed (not cached). */
@@ -83,6 +84,7 @@ export class Library extends EventEmitter<{
         exclude: createExcluder(opts.exclude),
         accept: isAudioFile,
         concurrency: this.walkConcurrency,
+        timeoutMs: this.timeoutMs,
         signal,
         onSkip: (p, reason) => {
           sink.skipped.set(p, reason);
@@ -160,6 +162,7 @@ export class Library extends EventEmitter<{
           exclude: (r, d) => excluder(join(r), d),
           accept: isAudioFile,
           concurrency: this.walkConcurrency,
+          timeoutMs: this.timeoutMs,
           onSkip: (sp, reason) => sink.skipped.set(sp, reason),
           onFile: (f) => {
             found.add(f.path);

@@ -8,6 +8,7 @@ import type { ITokenizer, ITokenizerOptions } from 'strtok3';
 import { idFromBuffer, idFromTokenizer } from './fingerprint';
 import { audioFormatOf } from './mime';
 import { describeFsError } from '../fs/fs-errors';
+import { formatDuration } from '../fs/with-timeout';
 
 /** What we learn from one audio file: its id and the manifest fields. */
 export interface ParsedTrack {
@@ -112,14 +113,21 @@ export async function readTrack(
   const parse = opts.parse ?? ((t: ITokenizer) => parseFromTokenizer(t, PARSE_OPTIONS));
   const timeoutMs = opts.timeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
   const ac = new AbortController();
-  const signal = opts.signal ? AbortSignal.any([opts.signal, ac.signal]) : ac.signal;
+  const signal = ac.signal;
+  // A plain listener rather than AbortSignal.any: one per file on a long scan, removed when done.
+  const onParentAbort = () => ac.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) onParentAbort();
+  opts.signal?.addEventListener('abort', onParentAbort, { once: true });
   let stamp: FileStamp | undefined;
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<ReadResult>((resolve) => {
     timer = setTimeout(() => {
-      const secs = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 100) / 10} s` : `${timeoutMs} ms`;
       ac.abort(new Error('timeout'));
-      resolve({ ok: false, reason: `timed out reading tags after ${secs}`, stamp });
+      resolve({
+        ok: false,
+        reason: `timed out reading tags after ${formatDuration(timeoutMs)}`,
+        stamp,
+      });
     }, timeoutMs);
   });
   const work = async (): Promise<ReadResult> => {
@@ -184,6 +192,7 @@ export async function readTrack(
     return await Promise.race([work(), timedOut]);
   } finally {
     clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onParentAbort);
   }
 }
 

@@ -3,6 +3,7 @@ import type { Dirent, Stats } from 'node:fs';
 import path from 'node:path';
 import { isJunkName } from './exclude';
 import { describeFsError } from '../fs/fs-errors';
+import { withTimeout } from '../fs/with-timeout';
 
 /** A regular file the walk found (symlinks already followed). */
 export interface WalkFile {
@@ -20,6 +21,8 @@ export interface WalkOptions {
   accept?: (name: string) => boolean;
   /** Directories read at once. */
   concurrency?: number;
+  /** Limit for one directory read or stat (a dead network mount must not stall the walk); default 10 s. */
+  timeoutMs?: number;
   signal?: AbortSignal;
   /** Called for each accepted file; the walk waits for the returned promise (backpressure). */
   onFile: (file: WalkFile) => void | Promise<void>;
@@ -37,6 +40,8 @@ const dirKey = (s: Stats) => `${s.dev}:${s.ino}`;
  */
 export async function walk(root: string, opts: WalkOptions): Promise<void> {
   const concurrency = Math.max(1, opts.concurrency ?? 8);
+  const limit = opts.timeoutMs ?? 10_000;
+  const statT = (p: string) => withTimeout(stat(p), limit);
   const visited = new Set<string>();
   const rootStat = await stat(root);
   visited.add(dirKey(rootStat));
@@ -46,7 +51,7 @@ export async function walk(root: string, opts: WalkOptions): Promise<void> {
   const readOne = async (dir: string, rel: string): Promise<void> => {
     let dirents: Dirent[];
     try {
-      dirents = await readdir(dir, { withFileTypes: true });
+      dirents = await withTimeout(readdir(dir, { withFileTypes: true }), limit);
     } catch (err) {
       opts.onSkip(dir, `could not read folder: ${describeFsError(err)}`);
       return;
@@ -61,7 +66,7 @@ export async function walk(root: string, opts: WalkOptions): Promise<void> {
       let dirStat: Stats | undefined;
       if (d.isSymbolicLink()) {
         try {
-          const target = await stat(full);
+          const target = await statT(full);
           isDir = target.isDirectory();
           isFile = target.isFile();
           if (isDir) dirStat = target;
@@ -74,7 +79,7 @@ export async function walk(root: string, opts: WalkOptions): Promise<void> {
         if (opts.exclude(relPath, true)) continue;
         if (!dirStat) {
           try {
-            dirStat = await stat(full);
+            dirStat = await statT(full);
           } catch (err) {
             opts.onSkip(full, `could not read folder: ${describeFsError(err)}`);
             continue;
