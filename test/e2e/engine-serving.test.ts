@@ -60,6 +60,22 @@ describe('engine through the hub emulator', () => {
     }
   }, 120_000);
 
+  it('tells the window when a track has been played, and lets the upload rate fall back to 0', async () => {
+    const [t] = hub.tracks();
+    const changed: number[] = [];
+    const off = engine.on('tracks', (d) => {
+      for (const c of d.changed) if (c.id === t!.id) changed.push(c.plays);
+    });
+    const before = (await engine.invoke('listTracks')).find((x) => x.id === t!.id)!.plays;
+    expect((await fetchAll(streamUrl(t!.id))).status).toBe(200);
+    await hub.waitFor(() => changed.includes(before + 1), 5000);
+    const rates: number[] = [];
+    const offT = engine.on('transfers', (x) => rates.push(x.totals.rate));
+    await hub.waitFor(() => rates.at(-1) === 0, 8000);
+    off();
+    offT();
+  });
+
   it('refuses a download exactly when the effective permission is off', async () => {
     const [first, second] = hub.tracks();
     await engine.invoke('setTrackDownload', [first!.id], 'deny');

@@ -168,7 +168,7 @@ describe('the window against the real engine', () => {
     }
     await expect
       .poll(headline, { timeout: 5_000 })
-      .toBe(`Sharing ${n} tracks with ${new URL(hub.url).host}`);
+      .toBe(`Sharing ${n} tracks with ${new URL(hub.url).host} as maria`);
     await screenshot(page, 'tracks');
   });
 

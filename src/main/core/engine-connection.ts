@@ -1,5 +1,5 @@
 import type { ConnectionStatus, ConnectResult, ManifestTrack } from '../../shared/contract';
-import { loginWithPassword, usernameFromToken } from './server-auth';
+import { lookupSessionUsername, loginWithPassword, usernameFromToken } from './server-auth';
 import type { SecretStore, SettingsStore } from './settings/store';
 import type { TransferManager } from './transfers/transfer-manager';
 import { PeerTunnel } from './tunnel/peer-tunnel';
@@ -34,6 +34,7 @@ export class EngineConnection {
   private token: string | null = null;
   private lastState: ConnectionStatus['state'] | null = null;
   private sink: unknown = null;
+  private askedSession: string | null = null;
 
   constructor(private readonly opts: EngineConnectionOptions) {}
 
@@ -85,16 +86,17 @@ export class EngineConnection {
     const verdict = await this.firstVerdict(candidate);
     if (!verdict.ok) {
       await candidate.stop();
+      this.opts.onLog('warn', `Could not connect to ${norm.url}: ${verdict.problem?.message ?? 'no answer'}`);
       return verdict;
     }
     await this.closeTunnel();
     await this.opts.secrets.setToken(trimmed);
     this.token = trimmed;
-    const username = usernameFromToken(trimmed) ?? settings.username;
+    // A name from the token itself, else asked from the server once connected (learnUsername).
+    const username = usernameFromToken(trimmed) ?? '';
     this.opts.settings.update({ server: norm.url, username, paused: false });
     this.tunnel = candidate;
     this.setStatus(candidate.status);
-    this.opts.onLog('info', `Connected to ${norm.url}`);
     return { ok: true };
   }
 
@@ -174,6 +176,16 @@ export class EngineConnection {
     if (t) await t.stop();
   }
 
+  /** Asks the server which account this session belongs to, once per session, for display. */
+  private async learnUsername(server: string, sessionId: string): Promise<void> {
+    if (!this.token || this.askedSession === sessionId) return;
+    this.askedSession = sessionId;
+    const name = await lookupSessionUsername(server, this.token, sessionId);
+    if (!name || this.current.sessionId !== sessionId) return;
+    this.opts.settings.update({ username: name });
+    this.setStatus({ ...this.current, username: name });
+  }
+
   /** Hands the live socket to the transfers; a new or lost socket drops every transfer at once. */
   private setSink(sink: PeerTunnel['sink']): void {
     if (sink === this.sink) return;
@@ -184,6 +196,9 @@ export class EngineConnection {
   private setStatus(s: ConnectionStatus): void {
     const username = this.opts.settings.get().username || undefined;
     this.current = { ...s, username: s.username ?? username };
+    if (s.state === 'connected' && s.sessionId && !this.current.username) {
+      void this.learnUsername(s.server ?? '', s.sessionId);
+    }
     if (s.state !== this.lastState) {
       this.lastState = s.state;
       if (s.state === 'connected') this.opts.onLog('info', `Sharing with ${s.server ?? 'server'}`);

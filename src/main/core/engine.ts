@@ -124,7 +124,11 @@ export class Engine implements Api {
     this.folders.on('offline', () => this.publishNow());
     this.folders.on('log', (level, message) => this.note(level, message));
     this.transfers.on('stale', (trackId) => void this.refreshTrack(trackId));
-    this.transfers.on('update', () => this.emitTransfers());
+    this.transfers.on('update', (t) => {
+      this.emitTransfers();
+      // Play and download counts are shown per track: tell the window when one grows.
+      if (t.state === 'done') this.emitChangedTracks([t.trackId]);
+    });
     this.transfers.on('totals', () => this.emitTransfers());
   }
 

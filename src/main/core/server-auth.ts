@@ -90,3 +90,33 @@ export function usernameFromToken(token: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The account name the server shows for our session (`GET /api/peers`, Bearer token), for the
+ * "as maria" line when the token itself does not carry one. Undefined on any failure.
+ */
+export async function lookupSessionUsername(
+  server: string,
+  token: string,
+  sessionId: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<string | undefined> {
+  try {
+    const res = await fetchImpl(`${server}/api/peers`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      signal: AbortSignal.timeout(10_000),
+      redirect: 'error',
+    });
+    if (!res.ok) return undefined;
+    const body = (await res.json()) as unknown;
+    const list = Array.isArray(body) ? body : (body as { peers?: unknown })?.peers;
+    if (!Array.isArray(list)) return undefined;
+    const mine = list.find((p) => (p as { id?: unknown })?.id === sessionId) as
+      | { username?: unknown }
+      | undefined;
+    const name = mine?.username;
+    return typeof name === 'string' && name.length > 0 && name.length <= 200 ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -284,7 +284,9 @@ export class TransferManager extends EventEmitter<{
         this.emit('update', info);
       }
     }
-    this.emit('totals', this.totals());
-    return this.active.size > 0;
+    const totals = this.totals();
+    this.emit('totals', totals);
+    // Keep ticking until the rolling rate has decayed, so the last totals event reads 0 B/s.
+    return this.active.size > 0 || totals.rate > 0;
   }
 }
