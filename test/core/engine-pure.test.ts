@@ -58,7 +58,15 @@ describe('buildManifest', () => {
       new Set(['/r2']),
     );
     expect(m).toEqual([
-      { id: 'a1', title: 'ta1', artist: 'A', duration: 3.5, fileSizeBytes: 100, mimeType: 'audio/mpeg', allowDownload: false },
+      {
+        id: 'a1',
+        title: 'ta1',
+        artist: 'A',
+        duration: 3.5,
+        fileSizeBytes: 100,
+        mimeType: 'audio/mpeg',
+        allowDownload: false,
+      },
       { id: 'c3', title: 'tc3', fileSizeBytes: 100, mimeType: 'audio/mpeg', allowDownload: true },
     ]);
   });
@@ -80,7 +88,9 @@ describe('redaction', () => {
   });
 
   it('reads the display name of a JWT and nothing from API tokens', () => {
-    expect(usernameFromToken('eyJhbGciOiJIUzI1NiJ9.eyJ1c2VybmFtZSI6Im1hcmlhIn0.c2ln')).toBe('maria');
+    expect(usernameFromToken('eyJhbGciOiJIUzI1NiJ9.eyJ1c2VybmFtZSI6Im1hcmlhIn0.c2ln')).toBe(
+      'maria',
+    );
     expect(usernameFromToken('tc_1234')).toBeUndefined();
   });
 });

@@ -86,7 +86,10 @@ export class EngineConnection {
     const verdict = await this.firstVerdict(candidate);
     if (!verdict.ok) {
       await candidate.stop();
-      this.opts.onLog('warn', `Could not connect to ${norm.url}: ${verdict.problem?.message ?? 'no answer'}`);
+      this.opts.onLog(
+        'warn',
+        `Could not connect to ${norm.url}: ${verdict.problem?.message ?? 'no answer'}`,
+      );
       return verdict;
     }
     await this.closeTunnel();

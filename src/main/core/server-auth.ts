@@ -112,8 +112,7 @@ export async function lookupSessionUsername(
     const list = Array.isArray(body) ? body : (body as { peers?: unknown })?.peers;
     if (!Array.isArray(list)) return undefined;
     const mine = list.find((p) => (p as { id?: unknown })?.id === sessionId) as
-      | { username?: unknown }
-      | undefined;
+      { username?: unknown } | undefined;
     const name = mine?.username;
     return typeof name === 'string' && name.length > 0 && name.length <= 200 ? name : undefined;
   } catch {

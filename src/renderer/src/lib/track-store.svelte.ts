@@ -18,19 +18,23 @@ import {
   isFiltered,
   type TrackQuery,
 } from './tracks';
+import { DEFAULT_SORT, nextSort, sortTracks, type SortKey, type TrackSort } from './track-sort';
 
 /** Tracks of the library as the Tracks view shows them. */
 export class TrackStore {
   all = $state.raw<TrackInfo[]>([]);
   query = $state<TrackQuery>({ ...EMPTY_QUERY });
+  sort = $state.raw<TrackSort>(DEFAULT_SORT);
   selected = $state.raw<ReadonlySet<string>>(idSet());
   loading = $state(true);
   #anchor = -1;
   #keys = createKeyCache();
   #app: AppState;
 
-  /** The rows matching the query, in list order. */
-  visible = $derived(filterTracks(this.all, this.query, this.#keys));
+  /** The whole list in the chosen column order; re-sorted only when the list or the order changes. */
+  sorted = $derived(sortTracks(this.all, this.sort));
+  /** The rows matching the query, in the sorted order (filtering keeps order, so typing never re-sorts). */
+  visible = $derived(filterTracks(this.sorted, this.query, this.#keys));
   folders = $derived(distinct(this.all, 'folder'));
   formats = $derived(distinct(this.all, 'format'));
   filtered = $derived(isFiltered(this.query));
@@ -71,6 +75,13 @@ export class TrackStore {
     const r = clickSelect(this.selected, this.#anchor, this.visible, index, mods);
     this.selected = r.selected;
     this.#anchor = r.anchor;
+  }
+
+  /** Sort by a column (a second click on the same column flips the direction). */
+  sortBy(key: SortKey): void {
+    this.sort = nextSort(this.sort, key);
+    // The range anchor is a row index, which means another track once the order changes.
+    this.#anchor = -1;
   }
 
   /** Select every visible row. */
