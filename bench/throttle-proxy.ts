@@ -1,6 +1,10 @@
+import { execFile } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+
+const run = async (cmd: string, args: string[]): Promise<string> => (await promisify(execFile)(cmd, args)).stdout;
 
 /** Options for {@link startThrottleProxy}. */
 export interface ThrottleOptions {
@@ -77,6 +81,11 @@ export async function startThrottleProxy(o: ThrottleOptions): Promise<ThrottlePr
       if (pendingBytes >= READ_AHEAD) client.pause(); // over budget: the backlog stays in the client's socket
       if (!timer) pump();
     });
+    upstream.on('data', (chunk: Buffer) => {
+      if (client.write(chunk)) return;
+      upstream.pause(); // server→client is not limited, only kept from ballooning in the proxy
+      client.once('drain', () => upstream.resume());
+    });
     client.on('end', () => {
       clientEnded = true;
       if (!timer) pump();
@@ -101,4 +110,23 @@ export async function startThrottleProxy(o: ThrottleOptions): Promise<ThrottlePr
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Bytes the two kernels hold between a client and this proxy on `proxyPort`: the client socket's
+ * Send-Q plus the proxy socket's Recv-Q, read with `ss` (Linux). On loopback these buffers grow to
+ * megabytes, far beyond what a real 20 Mbit/s path would hold, so reports subtract them to show the
+ * part the client itself queued. Resolves NaN when `ss` is unavailable.
+ */
+export async function kernelQueueBytes(proxyPort: number): Promise<number> {
+  const out = await run('ss', ['-tnH', 'state', 'established']).catch(() => '');
+  if (out === '') return NaN;
+  let total = 0;
+  for (const line of out.split('\n')) {
+    const [recvQ, sendQ, local, peer] = line.trim().split(/\s+/);
+    if (!local || !peer) continue;
+    if (peer.endsWith(`:${proxyPort}`)) total += Number(sendQ);
+    else if (local.endsWith(`:${proxyPort}`)) total += Number(recvQ);
+  }
+  return total;
 }

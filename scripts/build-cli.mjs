@@ -1,9 +1,13 @@
-// Bundles the headless daemon into dist/cli.js so `tunecamp-share` starts without a TypeScript loader.
+// Bundles the headless daemon into dist/cli.js so `tunecamp-share` starts without a TypeScript loader,
+// and the tag-parsing worker into dist/parse-worker.js, which the daemon starts from beside itself.
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['src/main/cli/index.ts'],
-  outfile: 'dist/cli.js',
+  entryPoints: {
+    cli: 'src/main/cli/index.ts',
+    'parse-worker': 'src/main/core/library/parse-worker.ts',
+  },
+  outdir: 'dist',
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -111,6 +111,13 @@ export async function fairTwenty(ctx: BenchContext): Promise<void> {
       target: 'fair share (no number in the issue)',
       note: `${receiving}/20 had data at that moment, ${complete}/20 completed in the end`,
     });
+    const active = counts.filter((c) => c > 0);
+    ctx.add({
+      key: 'fair20.activeRatio',
+      measures: 'the same ratio among listeners that had received data by then (fairness of the transfers actually running)',
+      unit: 'ratio',
+      values: [active.length > 0 ? Math.min(...active) / max : 0],
+    });
     ctx.add({
       key: 'fair20.peakRss',
       measures: 'daemon max RSS while serving 20 listeners',

@@ -1,7 +1,7 @@
 import type { BenchContext } from '../lib/context';
 import { listen, startBenchHub } from '../lib/hub';
 import { quantile } from '../lib/report';
-import { startThrottleProxy } from '../throttle-proxy';
+import { kernelQueueBytes, startThrottleProxy } from '../throttle-proxy';
 import { ensureWarm } from './scan';
 import { largeTrackId } from './stream';
 
@@ -26,17 +26,32 @@ export async function slowUplink(ctx: BenchContext): Promise<void> {
     for (let run = 0; run < Math.max(1, ctx.config.runs - 1); run++) {
       const sentAt: number[] = [];
       const latencies: number[] = [];
+      const netLatencies: number[] = [];
+      const queueAtPing: number[] = [];
+      const queues: number[] = [];
+      let queue = NaN; // unknown until the first ss sample
+      const sampler = setInterval(() => {
+        void kernelQueueBytes(proxy.port).then((q) => {
+          if (!Number.isNaN(q)) queues.push((queue = q));
+        });
+      }, 250);
       let seen = hub.received.length;
       const reader = setInterval(() => {
         for (; seen < hub.received.length; seen++) {
           const f = hub.received[seen]!;
           if (f.type !== 'pong' || f.sessionId !== p.sessionId) continue;
           const ping = sentAt.shift();
-          if (ping !== undefined) latencies.push(f.at - ping);
+          const q = queueAtPing.shift() ?? NaN;
+          if (ping === undefined) continue;
+          latencies.push(f.at - ping);
+          if (Number.isNaN(q)) continue;
+          // What the kernels held when the ping left would take q / rate to drain on this link.
+          netLatencies.push(Math.max(0, f.at - ping - (q * 8 * 1000) / UPLINK_BITS));
         }
       }, 5);
       const pinger = setInterval(() => {
         sentAt.push(Date.now());
+        queueAtPing.push(queue);
         hub.send(p.sessionId, { type: 'ping' });
       }, 200);
       const l = listen(hub, p.sessionId, tid);
@@ -45,6 +60,8 @@ export async function slowUplink(ctx: BenchContext): Promise<void> {
       clearInterval(pinger);
       await new Promise((r) => setTimeout(r, 1000)); // let the last pongs through
       clearInterval(reader);
+      clearInterval(sampler);
+      const kernelAtCancel = await kernelQueueBytes(proxy.port);
       const streamed = l.bytes();
       const streamMs = performance.now() - t0;
       const upAtCancel = proxy.upBytes();
@@ -76,6 +93,24 @@ export async function slowUplink(ctx: BenchContext): Promise<void> {
         values: [(last - upAtCancel) / 1024],
         target: '< 512 KiB',
         pass: (m) => m < 512,
+      });
+      ctx.add({
+        key: 'uplink.pongP99Net',
+        measures: 'the same, minus the time the kernel socket buffers (sampled with ss) take to drain at 20 Mbit/s: the daemon-side share (estimate)',
+        unit: 'ms',
+        values: [quantile(netLatencies, 0.99)],
+      });
+      ctx.add({
+        key: 'uplink.kernelQueue',
+        measures: 'bytes held in loopback kernel socket buffers between daemon and proxy while streaming (mean of ss samples)',
+        unit: 'KiB',
+        values: [queues.reduce((a, b) => a + b, 0) / Math.max(1, queues.length) / 1024],
+      });
+      ctx.add({
+        key: 'uplink.afterCancelNet',
+        measures: 'bytes after the hang-up minus what the kernel buffers already held at that moment: what the daemon itself still sent',
+        unit: 'KiB',
+        values: [Math.max(0, last - upAtCancel - kernelAtCancel) / 1024],
       });
       ctx.add({
         key: 'uplink.goodput',

@@ -74,3 +74,18 @@ describe('parseArgs', () => {
     expect(() => parseArgs(argv, {})).toThrow(message);
   });
 });
+
+describe('daemon output lines', () => {
+  it('summarises a library change and stays quiet when nothing changed', async () => {
+    const { deltaLine } = await import('../../src/main/cli/output');
+    expect(deltaLine({ added: [], changed: [], removed: [], moved: [] })).toBe('');
+    expect(
+      deltaLine({
+        added: [],
+        changed: [],
+        removed: ['a', 'b'],
+        moved: [{ id: 'c', from: '/x', to: '/y' }],
+      }),
+    ).toBe('library: 2 removed, 1 moved');
+  });
+});

@@ -9,6 +9,7 @@ import {
   formatRate,
   percent,
   plural,
+  streamsAndDownloads,
 } from '../../src/renderer/src/lib/format';
 
 describe('formatBytes', () => {
@@ -51,6 +52,11 @@ describe('formatCount and plural', () => {
     expect(plural(0, 'track')).toBe('0 tracks');
     expect(plural(12408, 'track')).toBe('12,408 tracks');
     expect(plural(2, 'entry', 'entries')).toBe('2 entries');
+  });
+  it('says today\'s streams and downloads in the right number', () => {
+    expect(streamsAndDownloads(1, 1)).toBe('1 stream · 1 download');
+    expect(streamsAndDownloads(2, 0)).toBe('2 streams · 0 downloads');
+    expect(streamsAndDownloads(1200, 1)).toBe('1,200 streams · 1 download');
   });
 });
 

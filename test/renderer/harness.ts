@@ -1,21 +1,20 @@
 /**
- * Shared pieces of the browser tests: build the renderer, serve out/renderer over node:http on a
- * loopback port (with a fake daemon's remote-control socket at /remote), launch Chromium.
+ * Shared pieces of the browser tests: build the renderer into a private temp folder, serve it over
+ * node:http on a loopback port (with a fake daemon's remote-control socket at /remote), launch
+ * Chromium.
  */
-import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { WebSocketServer, type RawData } from 'ws';
 import type { Api, CommandName, EventName } from '../../src/shared/contract';
 import { EVENT_NAMES } from '../../src/shared/contract';
 import { REMOTE_CLOSE_UNAUTHORIZED } from '../../src/shared/remote-protocol';
+import { buildRendererInto } from '../e2e/ui-helpers';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const OUT = join(ROOT, 'out/renderer');
 export const SHOTS = join(ROOT, 'test-artifacts/screenshots');
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
@@ -23,32 +22,38 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css',
 };
 
-/** Build the renderer into out/renderer with test/renderer/vite.config.ts. */
-export async function buildRenderer(): Promise<void> {
-  await promisify(execFile)(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules/vite/bin/vite.js'),
-      'build',
-      '--config',
-      'test/renderer/vite.config.ts',
-    ],
-    { cwd: ROOT },
-  );
+/**
+ * Build the current renderer into a fresh temp folder and return it; `removeBuild` deletes it.
+ * Never out/renderer: `npm run build` and other test files write (and empty) that folder while
+ * this one runs. The build itself is the e2e tests' buildRendererInto, shared, not copied.
+ */
+export async function buildRenderer(): Promise<string> {
+  return buildRendererInto('renderer-ui');
+}
+
+/** Delete a folder made by buildRenderer (afterAll). */
+export async function removeBuild(dir: string | undefined): Promise<void> {
+  if (dir) await rm(dir, { recursive: true, force: true });
 }
 
 /**
- * Serve out/renderer on 127.0.0.1:0. When `daemon` is given, /remote speaks the remote-control
- * protocol in front of it, accepting only `token` (4401 otherwise), like the headless daemon.
+ * Serve the built renderer in `dir` on 127.0.0.1:0. When `daemon` is given, /remote speaks the
+ * remote-control protocol in front of it, accepting only `token` (4401 otherwise), like the
+ * headless daemon.
  */
-export async function serve(daemon?: {
-  api: Api;
-  token: string;
-}): Promise<{ base: string; close: () => Promise<void> }> {
+export async function serve(
+  dir: string,
+  daemon?: {
+    api: Api;
+    token: string;
+  },
+): Promise<{ base: string; close: () => Promise<void> }> {
+  const root = resolve(dir);
   const server: Server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    const file = join(OUT, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(OUT)) return void res.writeHead(403).end();
+    const file = join(root, path === '/' ? 'index.html' : path);
+    // Path traversal: only files inside the build folder are served.
+    if (!file.startsWith(root + sep)) return void res.writeHead(403).end();
     readFile(file).then(
       (body) =>
         res

@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { addSample, areaPath, niceMax } from '../../src/renderer/src/lib/throughput';
+import { addSample, areaPath, niceMax, uploadNow } from '../../src/renderer/src/lib/throughput';
 import { checkServerInput, looksLikeToken } from '../../src/renderer/src/lib/server-input';
 import { planDrop } from '../../src/renderer/src/lib/drop';
 import { baseName, folderStateLabel, parentPath } from '../../src/renderer/src/lib/folder-state';
 import type { FolderStatus } from '../../src/shared/contract';
+
+describe('upload now', () => {
+  it('is the rolling rate while something is sent, and 0 when nothing is', () => {
+    expect(uploadNow({ rate: 1_400_000, active: 2 })).toBe(1_400_000);
+    // The rolling rate still decays after the last transfer ended: not "uploading".
+    expect(uploadNow({ rate: 350_000, active: 0 })).toBe(0);
+    expect(uploadNow(undefined)).toBe(0);
+  });
+});
 
 describe('throughput samples', () => {
   it('keeps five minutes and merges bursts', () => {

@@ -4,76 +4,27 @@
  * works, and screenshots of every view (light, dark, 200 % zoom) land in test-artifacts/screenshots.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { SHOTS, buildRenderer, launch, serve } from './harness';
-import { createMockApi } from '../../src/renderer/src/lib/transport/mock';
+import { SHOTS } from './harness';
+import { DAEMON_TOKEN, openApp, show, startUi, tracksReady, type Ui } from './page';
 
 const VIEWS = ['overview', 'folders', 'tracks', 'activity', 'diagnosis', 'settings', 'connect'];
-const DAEMON_TOKEN = 'remote-token-0123456789';
 
+let ui: Ui;
 let base = '';
-let stop: () => Promise<void>;
-let browser: Browser;
+let browser: Ui['browser'];
 
 beforeAll(async () => {
-  // Always build, so the test never runs against a stale bundle.
-  await buildRenderer();
-  const s = await serve({ api: createMockApi(''), token: DAEMON_TOKEN });
-  base = s.base;
-  stop = s.close;
-  browser = await launch();
-  await mkdir(SHOTS, { recursive: true });
+  ui = await startUi();
+  base = ui.base;
+  browser = ui.browser;
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stop?.();
+  await ui?.close();
 });
 
-/** Open the app with the mock engine; collects page errors (CSP violations included). */
-async function open(opts: { dark?: boolean; zoom?: number; hash?: string } = {}) {
-  const zoom = opts.zoom ?? 1;
-  const ctx = await browser.newContext({
-    viewport: { width: 1280 / zoom, height: 800 / zoom },
-    deviceScaleFactor: zoom,
-    colorScheme: opts.dark ? 'dark' : 'light',
-    reducedMotion: 'reduce',
-  });
-  const page = await ctx.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    // The brief's CSP keeps frame-ancestors in the meta tag, where Chromium ignores it (it only
-    // works as a header, which the static server below and the daemon send): expected noise.
-    if (m.type() === 'error' && !m.text().includes("'frame-ancestors' is ignored"))
-      errors.push(m.text());
-  });
-  await page.goto(`${base}${opts.hash ?? '#mock'}`);
-  // The snapshot arrives asynchronously; until then the header says "Loading…".
-  await expect
-    .poll(() => page.getByTestId('headline').textContent(), { timeout: 10_000 })
-    .not.toBe('Loading…');
-  return { page, errors, close: () => ctx.close() };
-}
-
-async function show(page: Page, view: string) {
-  await page.locator(`nav button[data-view="${view}"]`).click();
-  await page.waitForFunction(
-    (v) =>
-      document.querySelector(`nav button[data-view="${v}"]`)?.getAttribute('aria-current') ===
-      'page',
-    view,
-  );
-}
-
-async function tracksReady(page: Page) {
-  await show(page, 'tracks');
-  await expect
-    .poll(() => page.getByTestId('track-count').textContent(), { timeout: 15_000 })
-    .toContain('50,000 tracks');
-}
+const open = (opts: Parameters<typeof openApp>[1] = {}) => openApp(ui, opts);
 
 describe('renderer in Chromium', () => {
   for (const dark of [false, true]) {

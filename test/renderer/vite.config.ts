@@ -1,4 +1,7 @@
-/** Builds only the renderer (root src/renderer → out/renderer), for the browser tests. */
+/**
+ * Builds only the renderer (root src/renderer), for the browser tests. They pass `--outDir` with a
+ * private temp folder (test/e2e/ui-helpers.ts buildRendererInto); out/renderer is only the default.
+ */
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';

@@ -7,7 +7,7 @@ import { startRemoteServer } from '../core/remote/remote-server';
 import { loadConfigFile } from '../core/settings/config-file';
 import { parseArgs, USAGE, UsageError, type CliOptions } from './args';
 import { lockStateDir } from '../core/fs/state-lock';
-import { connectionLine, progressLine, scanSummary, totalsLine } from './output';
+import { connectionLine, deltaLine, progressLine, scanSummary, totalsLine } from './output';
 import { defaultStateDir } from './paths';
 import { buildStores, checkFolders, settingsFromOptions } from './setup';
 
@@ -201,6 +201,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   });
   await engine.start();
   stopBar();
+  // After the first scan, one line per library change (the same deltas the window receives).
+  engine.on('tracks', (d) => {
+    const line = deltaLine(d);
+    if (line) say(line);
+  });
   return -1;
 }
 

@@ -1,6 +1,7 @@
 import type {
   ConnectionStatus,
   FolderStatus,
+  ManifestDelta,
   ManifestTrack,
   TransferTotals,
 } from '../../shared/contract';
@@ -83,4 +84,17 @@ export function scanSummary(
   for (const f of folders)
     if (f.state === 'offline' || f.state === 'error') lines.push(`! ${f.reason ?? f.path}`);
   return lines.join('\n');
+}
+
+/** "library: 2 added, 1 moved" for a change the watcher found; empty when nothing changed. */
+export function deltaLine(d: ManifestDelta): string {
+  const parts = [
+    [d.added.length, 'added'],
+    [d.changed.length, 'changed'],
+    [d.removed.length, 'removed'],
+    [d.moved.length, 'moved'],
+  ]
+    .filter(([n]) => (n as number) > 0)
+    .map(([n, what]) => `${n} ${what}`);
+  return parts.length > 0 ? `library: ${parts.join(', ')}` : '';
 }

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import type { TrackReader } from './parse-pool';
 import { readTrack } from './read-track';
 import type { FileStamp, ParsedTrack } from './read-track';
 import type { ScanCache } from './scan-cache';
@@ -17,6 +18,8 @@ export interface ExamineDeps {
   signal?: AbortSignal;
   /** Called each time a file is actually read and parsed (not served from the cache). */
   onParse?: (path: string) => void;
+  /** Reads a file that the cache cannot answer for (default: `readTrack` on this thread). */
+  read?: TrackReader;
 }
 
 /** Build the index entry for a parsed track at a place on disk (pure). */
@@ -72,7 +75,8 @@ export async function examineFile(
     return { kind: 'skip', reason: hit.skip ?? 'skipped' };
   }
   deps.onParse?.(file.path);
-  const res = await readTrack(file.path, { timeoutMs: deps.timeoutMs, signal: deps.signal, stamp });
+  const read = deps.read ?? readTrack;
+  const res = await read(file.path, { timeoutMs: deps.timeoutMs, signal: deps.signal, stamp });
   if (deps.signal?.aborted) return { kind: 'skip', reason: 'scan cancelled' };
   if (res.ok) {
     deps.cache.set(file.path, { ...res.stamp, track: res.track });

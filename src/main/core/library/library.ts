@@ -6,6 +6,8 @@ import { examineFile, makeEntry } from './examine';
 import type { Outcome } from './examine';
 import { createExcluder, hasJunkSegment } from './exclude';
 import { isAudioFile } from './mime';
+import { sharedParsePool } from './parse-pool';
+import type { TrackReader } from './parse-pool';
 import { DEFAULT_PARSE_TIMEOUT_MS } from './read-track';
 import type { ScanCache } from './scan-cache';
 import { TaskPool } from './task-pool';
@@ -17,9 +19,13 @@ import { RootIndex, toRel } from './root-index';
 /** The index's data types, re-exported so callers import everything from `library`. */
 export type { LibraryDelta, LibraryEntry, ScanProgress } from './types';
 
-/** How the index reads files. `onParse` is called for every file actually parsed (not cached). */
+/**
+ * How the index reads files. `onParse` is called for every file actually parsed (not cached).
+ * `read` defaults to the process-wide worker pool (`sharedParsePool`); `readTrack` reads in-process.
+ */
 export interface LibraryOptions {
   cache: ScanCache;
+  read?: TrackReader;
   parseConcurrency?: number;
   parseTimeoutMs?: number;
   walkConcurrency?: number;
@@ -48,6 +54,7 @@ export class Library extends EventEmitter<{
   private readonly timeoutMs: number;
   private readonly walkConcurrency: number;
   private readonly onParse?: (path: string) => void;
+  private readonly read: TrackReader;
 
   constructor(opts: LibraryOptions) {
     super();
@@ -56,6 +63,7 @@ export class Library extends EventEmitter<{
     this.timeoutMs = opts.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
     this.walkConcurrency = opts.walkConcurrency ?? 8;
     this.onParse = opts.onParse;
+    this.read = opts.read ?? ((p, o) => sharedParsePool().read(p, o));
   }
 
   /**
@@ -100,6 +108,7 @@ export class Library extends EventEmitter<{
               timeoutMs: this.timeoutMs,
               signal,
               onParse: this.onParse,
+              read: this.read,
             });
             if (signal?.aborted) return;
             if (out.kind === 'skip') progress.skipped++;
@@ -251,6 +260,7 @@ export class Library extends EventEmitter<{
       cache: this.cache,
       timeoutMs: this.timeoutMs,
       onParse: this.onParse,
+      read: this.read,
     });
   }
 

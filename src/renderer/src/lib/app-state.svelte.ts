@@ -37,7 +37,7 @@ export class AppState {
   activity = $state.raw<ActivityEvent[]>([]);
   samples = $state.raw<Sample[]>([]);
   link = $state.raw<LinkState>({ state: 'connecting' });
-  view = $state<View>('overview');
+  #view = $state<View>('overview');
   /** The last failed command, in words; cleared by the user. */
   error = $state<string | undefined>(undefined);
   /** A passing confirmation ("Folder added"). */
@@ -47,6 +47,16 @@ export class AppState {
   /** Wall clock, ticking once a second, so "3 min ago" stays true. */
   now = $state(Date.now());
   #off: (() => void)[] = [];
+
+  /** The current view. Changing it drops the passing notice, which belongs to the view it was given in. */
+  get view(): View {
+    return this.#view;
+  }
+  set view(next: View) {
+    if (next === this.#view) return;
+    this.#view = next;
+    this.notice = undefined;
+  }
 
   constructor(transport: Transport) {
     this.transport = transport;

@@ -1,6 +1,6 @@
 /** How a folder's live state reads in the window. Pure. */
 import type { FolderStatus } from '../../../shared/contract';
-import { formatCount, percent } from './format';
+import { formatCount, percent, plural } from './format';
 import type { Tone } from './problems';
 
 /** A folder state as a tone and a short label: "Watching", "Scanning 64 %", "Offline"… */
@@ -13,7 +13,7 @@ export function folderStateLabel(f: FolderStatus): { tone: Tone; text: string } 
       if (!p || p.found === 0) return { tone: 'busy', text: 'Scanning…' };
       return {
         tone: 'busy',
-        text: `Scanning ${percent(p.parsed + p.skipped, p.found)} % (${formatCount(p.parsed)} of ${formatCount(p.found)} files read)`,
+        text: `Scanning ${percent(p.parsed + p.skipped, p.found)} % (${formatCount(p.parsed)} of ${plural(p.found, 'file')} read)`,
       };
     }
     case 'polling':

@@ -16,6 +16,11 @@ export function plural(n: number, noun: string, pluralNoun = `${noun}s`): string
   return `${formatCount(n)} ${n === 1 ? noun : pluralNoun}`;
 }
 
+/** Today's served count, the same in every view: "1 stream · 2 downloads". */
+export function streamsAndDownloads(streams: number, downloads: number): string {
+  return `${plural(streams, 'stream')} · ${plural(downloads, 'download')}`;
+}
+
 /**
  * Bytes in decimal units (as file managers show them): 3_200_000_000 → "3.2 GB", 999 → "999 B".
  * One decimal under 100 of a unit, none above; negative or non-finite input renders as "0 B".

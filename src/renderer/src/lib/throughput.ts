@@ -59,3 +59,13 @@ export function areaPath(
   const last = samples[samples.length - 1]!;
   return `M${r1(x(first.at))},${height} L${pts.join(' L')} L${r1(x(last.at))},${height} Z`;
 }
+
+/**
+ * The "Upload now" figure: the rolling rate, but 0 when nothing is being sent. The rolling rate
+ * decays over a few seconds after the last transfer ends; showing that tail next to an empty
+ * transfer list reads as a bug.
+ */
+export function uploadNow(totals: { rate: number; active: number } | undefined): number {
+  if (!totals || totals.active === 0) return 0;
+  return totals.rate;
+}

@@ -1,6 +1,7 @@
 /**
  * A mock engine behind the contract's Api, for development and screenshots (`#mock` in the URL;
- * `#mock=fresh` starts unconfigured, `#mock=unauthorized` with a refused token). 50,000 generated
+ * `#mock=fresh` starts unconfigured, `#mock=unauthorized` with a refused token, `#mock=headless`
+ * as a daemon without an encrypted secret store). 50,000 generated
  * tracks, folders in every state, transfers that tick every second.
  */
 import type {
@@ -76,8 +77,8 @@ export function createMockApi(
     settings,
     hasToken: connection.state !== 'not-configured',
     activity: activity.slice(-50),
-    host: 'desktop',
-    secretsEncrypted: true,
+    host: scenario === 'headless' ? 'headless' : 'desktop',
+    secretsEncrypted: scenario !== 'headless',
   });
   const setConnection = (c: Partial<ConnectionStatus>) => {
     connection = { ...connection, ...c, since: Date.now() };

@@ -1,0 +1,311 @@
+import { EventEmitter } from 'node:events';
+import os from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import type { ParseReply, ParseRequest, WorkerTestHooks } from './parse-messages';
+import { readTrack } from './read-track';
+import type { FileStamp, ReadResult } from './read-track';
+import { parseWorkerFile, startWorker } from './worker-entry';
+import { formatDuration } from '../fs/with-timeout';
+
+/** What a reader needs besides the path: the caller's fresh stamp, the per-file limit, the scan's signal. */
+export interface ReadOptions {
+  stamp: FileStamp;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** Reads one file (id and tags); never rejects, like `readTrack`. */
+export type TrackReader = (filePath: string, opts: ReadOptions) => Promise<ReadResult>;
+
+/** Tuning of a ParsePool; the defaults suit a scan. */
+export interface ParsePoolOptions {
+  /** Worker threads at most (default `defaultThreads()`). */
+  threads?: number;
+  /** Files in flight per thread, to overlap its reads with its parsing (default 8). */
+  perThread?: number;
+  /** Threads stop after this long without work (default 5 s). */
+  idleMs?: number;
+  /** How long past a file's limit a silent thread is given before it is terminated (default 1 s). */
+  graceMs?: number;
+  /** The worker file (default: beside this module, see `parseWorkerFile`). */
+  entry?: URL;
+  /** Test-only behaviour of the workers. */
+  testHooks?: WorkerTestHooks;
+}
+
+interface Job {
+  seq: number;
+  path: string;
+  stamp: FileStamp;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  settled: boolean;
+  settle: (r: ReadResult) => void;
+  timer?: NodeJS.Timeout;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  /** Running one suspect alone: takes nothing else until it answers. */
+  solo: boolean;
+  jobs: Map<number, Job>;
+}
+
+/** Worker threads for a scan: one per core, at least 1, at most 4. */
+export function defaultThreads(): number {
+  const n = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.min(4, Math.max(1, n));
+}
+
+/**
+ * Parses tags on worker threads so a cold scan uses every core while the main thread walks, stats
+ * and caches. Threads start only when a file must be read and stop when idle, so a warm start or an
+ * idle daemon holds none. A thread that does not answer within a file's limit is terminated (a real
+ * limit, even for a parser stuck in a synchronous loop): files that shared it are re-run one at a
+ * time, so only the guilty file is reported, as "timed out reading tags after N s". If no thread
+ * can start, files are read in-process, with one 'warning'. `read` never rejects.
+ */
+export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
+  private readonly max: number;
+  private readonly perThread: number;
+  private readonly idleMs: number;
+  private readonly graceMs: number;
+  private readonly file: URL;
+  private readonly hooks: WorkerTestHooks;
+  private readonly slots = new Set<Slot>();
+  private readonly queue: Job[] = [];
+  /** Files that were on a thread that hung or crashed: each is re-run alone to find the culprit. */
+  private readonly suspects: Job[] = [];
+  private seq = 0;
+  private started = 0;
+  private fallback = false;
+  private busy = false;
+  private idleTimer?: NodeJS.Timeout;
+
+  constructor(opts: ParsePoolOptions = {}) {
+    super();
+    this.max = Math.max(1, opts.threads ?? defaultThreads());
+    this.perThread = Math.max(1, opts.perThread ?? 8);
+    this.idleMs = opts.idleMs ?? 5000;
+    this.graceMs = opts.graceMs ?? 1000;
+    this.file = opts.entry ?? parseWorkerFile(import.meta.url).file;
+    this.hooks = opts.testHooks ?? {};
+  }
+
+  /** Live threads now. */
+  get threads(): number {
+    return this.slots.size;
+  }
+
+  /** Threads started since the pool was made (respawns included). */
+  get spawned(): number {
+    return this.started;
+  }
+
+  /** True once threads could not start and files are read on the calling thread. */
+  get inProcess(): boolean {
+    return this.fallback;
+  }
+
+  /** Read one file on a thread (see `readTrack`); an aborted `signal` settles it as cancelled at once. */
+  read: TrackReader = (filePath, opts) => {
+    if (opts.signal?.aborted) return Promise.resolve(cancelled(opts.stamp));
+    if (this.fallback) return readTrack(filePath, opts);
+    return new Promise<ReadResult>((resolve) => {
+      const onAbort = () => {
+        for (const list of [this.queue, this.suspects]) {
+          const i = list.indexOf(job);
+          if (i >= 0) list.splice(i, 1);
+        }
+        job.settle(cancelled(opts.stamp));
+        this.checkIdle();
+      };
+      const job: Job = {
+        seq: ++this.seq,
+        path: filePath,
+        stamp: opts.stamp,
+        timeoutMs: opts.timeoutMs,
+        signal: opts.signal,
+        settled: false,
+        settle: (r) => {
+          if (job.settled) return;
+          job.settled = true;
+          opts.signal?.removeEventListener('abort', onAbort);
+          resolve(r);
+        },
+      };
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      this.setBusy(true);
+      this.queue.push(job);
+      this.pump();
+    });
+  };
+
+  /** Stop every thread now; files not yet answered are read in-process. The pool stays usable. */
+  close(): void {
+    clearTimeout(this.idleTimer);
+    const pending = [...this.suspects.splice(0), ...this.queue.splice(0)];
+    for (const slot of [...this.slots]) pending.push(...this.drop(slot));
+    for (const job of pending) this.runHere(job);
+    this.busy = false;
+  }
+
+  private pump(): void {
+    if (this.fallback) {
+      for (const job of [...this.suspects.splice(0), ...this.queue.splice(0)]) this.runHere(job);
+      return;
+    }
+    const ready = [...this.slots].filter((s) => s.ready);
+    // Suspects run alone, on a thread with nothing else in flight, so a hang is pinned on one file.
+    // While any waits, other files are held back so that threads drain and one frees up.
+    for (const slot of ready) {
+      if (this.suspects.length === 0) break;
+      if (slot.jobs.size > 0) continue;
+      slot.solo = true;
+      this.dispatch(slot, this.suspects.shift() as Job);
+    }
+    while (this.suspects.length === 0 && this.queue.length > 0) {
+      let best: Slot | undefined;
+      for (const s of ready)
+        if (!s.solo && s.jobs.size < this.perThread && (!best || s.jobs.size < best.jobs.size))
+          best = s;
+      if (!best) break;
+      this.dispatch(best, this.queue.shift() as Job);
+    }
+    // Grow only while more files wait than the threads already starting will take.
+    const starting = this.slots.size - ready.length;
+    const waiting = this.queue.length + this.suspects.length;
+    if (waiting > starting * this.perThread && this.slots.size < this.max) this.spawn();
+  }
+
+  private dispatch(slot: Slot, job: Job): void {
+    slot.jobs.set(job.seq, job);
+    // Inside the thread readTrack enforces the limit itself; no answer by limit + grace means the
+    // thread's own timers cannot run: it is stuck in synchronous code.
+    job.timer = setTimeout(() => this.onStuck(slot, job), job.timeoutMs + this.graceMs);
+    const req: ParseRequest = {
+      seq: job.seq,
+      path: job.path,
+      stamp: job.stamp,
+      timeoutMs: job.timeoutMs,
+    };
+    slot.worker.postMessage(req);
+  }
+
+  private spawn(): void {
+    let worker: Worker;
+    try {
+      worker = startWorker(this.file, this.hooks);
+    } catch (err) {
+      this.fallBack(err);
+      return;
+    }
+    this.started++;
+    const slot: Slot = { worker, ready: false, solo: false, jobs: new Map() };
+    this.slots.add(slot);
+    if (!this.busy) worker.unref();
+    worker.on('message', (m: ParseReply) => this.onReply(slot, m));
+    worker.on('error', (err) => this.onLost(slot, err));
+    worker.on('exit', (code) => this.onLost(slot, new Error(`exit code ${code}`)));
+  }
+
+  private onReply(slot: Slot, m: ParseReply): void {
+    if ('ready' in m) {
+      slot.ready = true;
+    } else {
+      const job = slot.jobs.get(m.seq);
+      if (!job) return;
+      slot.jobs.delete(m.seq);
+      clearTimeout(job.timer);
+      if (slot.jobs.size === 0) slot.solo = false;
+      job.settle(m.result);
+    }
+    this.pump();
+    this.checkIdle();
+  }
+
+  private onStuck(slot: Slot, job: Job): void {
+    if (!this.slots.has(slot)) return;
+    const alone = slot.solo || slot.jobs.size === 1;
+    const jobs = this.drop(slot);
+    if (alone) job.settle(failed(job, `timed out reading tags after ${formatDuration(job.timeoutMs)}`));
+    else this.suspects.push(...jobs.filter((j) => !j.settled));
+    this.pump();
+    this.checkIdle();
+  }
+
+  /** A thread ended or failed on its own: before it was ready, threads do not work here at all. */
+  private onLost(slot: Slot, err: Error): void {
+    if (!this.slots.has(slot)) return;
+    const alone = slot.solo || slot.jobs.size === 1;
+    const jobs = this.drop(slot);
+    if (!slot.ready) return this.fallBack(err);
+    if (alone)
+      for (const j of jobs) j.settle(failed(j, `could not read tags: the parser crashed (${err.message})`));
+    else this.suspects.push(...jobs.filter((j) => !j.settled));
+    this.pump();
+    this.checkIdle();
+  }
+
+  /** Remove and terminate a thread; returns the files it had in flight. */
+  private drop(slot: Slot): Job[] {
+    this.slots.delete(slot);
+    void slot.worker.terminate().catch(() => undefined);
+    const jobs = [...slot.jobs.values()];
+    for (const j of jobs) clearTimeout(j.timer);
+    slot.jobs.clear();
+    return jobs;
+  }
+
+  private fallBack(err: unknown): void {
+    if (this.fallback) return;
+    this.fallback = true;
+    const pending = [...this.suspects.splice(0), ...this.queue.splice(0)];
+    for (const slot of [...this.slots]) pending.push(...this.drop(slot));
+    const reason = err instanceof Error ? err.message : String(err);
+    const message = `Tags are read on the main thread (slower): the parse worker could not start: ${reason}`;
+    if (this.listenerCount('warning') > 0) this.emit('warning', message);
+    else process.emitWarning(message);
+    for (const job of pending) this.runHere(job);
+  }
+
+  private runHere(job: Job): void {
+    if (job.settled) return;
+    const { stamp, timeoutMs, signal } = job;
+    void readTrack(job.path, { stamp, timeoutMs, signal }).then(job.settle);
+  }
+
+  /** Threads keep the process alive only while they have work, and stop after `idleMs` without. */
+  private checkIdle(): void {
+    if (this.queue.length > 0 || this.suspects.length > 0) return;
+    for (const s of this.slots) if (s.jobs.size > 0) return;
+    this.setBusy(false);
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      for (const slot of [...this.slots]) this.drop(slot);
+    }, this.idleMs);
+    this.idleTimer.unref();
+  }
+
+  private setBusy(busy: boolean): void {
+    if (busy) clearTimeout(this.idleTimer);
+    if (busy === this.busy) return;
+    this.busy = busy;
+    for (const s of this.slots) {
+      if (busy) s.worker.ref();
+      else s.worker.unref();
+    }
+  }
+}
+
+const cancelled = (stamp: FileStamp): ReadResult => ({ ok: false, reason: 'scan cancelled', stamp });
+const failed = (job: Job, reason: string): ReadResult => ({ ok: false, reason, stamp: job.stamp });
+
+let shared: ParsePool | undefined;
+
+/** The process-wide pool the library uses by default (created on first use, threads started lazily). */
+export function sharedParsePool(): ParsePool {
+  shared ??= new ParsePool();
+  return shared;
+}

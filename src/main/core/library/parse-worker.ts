@@ -1,0 +1,32 @@
+/**
+ * Entry of a parse worker thread: reads one audio file per request (id and tags, exactly as
+ * `readTrack` does in-process) and posts back a plain result. Built as its own file next to the
+ * bundles (dist/parse-worker.js, out/main/parse-worker.js); `parse-pool.ts` starts it.
+ */
+import path from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ParseReply, ParseRequest, WorkerTestHooks } from './parse-messages';
+import { readTrack } from './read-track';
+
+const port = parentPort;
+if (!port) throw new Error('parse-worker must be started as a worker thread');
+const hooks = (workerData ?? {}) as WorkerTestHooks;
+
+async function handle(req: ParseRequest): Promise<void> {
+  const name = path.basename(req.path);
+  if (name === hooks.hangOn) {
+    // Test hook: a parser stuck in a synchronous loop; only terminating the thread ends it.
+    for (;;) {
+      /* spin */
+    }
+  }
+  if (name === hooks.crashOn) process.exit(70);
+  // readTrack never rejects and keeps its own (async) time limit; the pool adds the hard one.
+  const result = await readTrack(req.path, { stamp: req.stamp, timeoutMs: req.timeoutMs });
+  const reply: ParseReply = { seq: req.seq, result };
+  port?.postMessage(reply);
+}
+
+port.on('message', (req: ParseRequest) => void handle(req));
+const ready: ParseReply = { ready: true };
+port.postMessage(ready);

@@ -1,0 +1,29 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Where the parse worker lives relative to the module that starts it: beside the bundle
+ * (dist/parse-worker.js next to dist/cli.js, out/main/parse-worker.js next to out/main/index.js),
+ * or the TypeScript source beside this file when the sources run directly (vitest).
+ */
+export function parseWorkerFile(moduleUrl: string): { file: URL; typescript: boolean } {
+  const typescript = moduleUrl.endsWith('.ts');
+  return { file: new URL(typescript ? './parse-worker.ts' : './parse-worker.js', moduleUrl), typescript };
+}
+
+/**
+ * Start a worker thread on `file`. A `.ts` file goes through tsx: `execArgv: ['--import', 'tsx']`
+ * does not reach a worker's entry module on Node 20 ("Unknown file extension"), so a tiny bootstrap
+ * registers tsx's loader in the thread first, then imports the file. Throws if the thread cannot be
+ * created; a file that fails to load surfaces as the worker's 'error' event.
+ */
+export function startWorker(file: URL, workerData: unknown): Worker {
+  // execArgv []: the parent's flags (an inspector port, Electron's switches) are not for this thread.
+  if (!file.pathname.endsWith('.ts')) return new Worker(file, { workerData, execArgv: [] });
+  const tsx = pathToFileURL(createRequire(file).resolve('tsx/esm/api')).href;
+  const code =
+    `import(${JSON.stringify(tsx)})` +
+    `.then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(file.href)}); })`;
+  return new Worker(code, { eval: true, workerData, execArgv: [] });
+}
