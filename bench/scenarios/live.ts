@@ -1,7 +1,6 @@
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadTemplates } from '../corpus/render';
-import { buildId3v23 } from '../corpus/tags';
 import type { BenchContext } from '../lib/context';
 import { lastUpgradeAt, pollUntil, startBenchHub } from '../lib/hub';
 import { median } from '../lib/report';
@@ -64,8 +63,9 @@ export async function changeLatency(ctx: BenchContext): Promise<void> {
   const scratch = await ctx.tempDir('changes');
   const templates = await loadTemplates();
   const body = templates.mp3[0]!;
-  const mp3 = (title: string): Buffer =>
-    Buffer.concat([buildId3v23({ title, artist: 'Bench', album: 'Changes', track: 1, year: 2024, genre: 'Rock' }, undefined, 0), body]);
+  // Untagged files: the title falls back to the file name, so a rename shows in the manifest even
+  // though ids follow content; the trailing region makes each version's bytes (and id) unique.
+  const mp3 = (version: string): Buffer => Buffer.concat([body, Buffer.from(version.padEnd(64, '.'), 'latin1')]);
   const hub = await startBenchHub();
   const pattern: Op[] = ['write', 'write', 'modify', 'rename', 'delete'];
   const total = ctx.config.quick ? 10 : 20;
@@ -74,43 +74,39 @@ export async function changeLatency(ctx: BenchContext): Promise<void> {
   try {
     const d = ctx.spawn({ serverUrl: hub.url, shares: [corpus.dir, scratch], stateDir });
     await ctx.published(hub, d, corpus);
-    const titles = (): Map<string, string> => new Map(hub.tracks().map((t) => [t.title, t.id]));
-    const live: { file: string; title: string }[] = [];
+    const byId = (): Map<string, string> => new Map(hub.tracks().map((t) => [t.id, t.title]));
+    /** The one id in the hub's list that was not there before, once there is one. */
+    const newId = (before: Map<string, string>): string | undefined => [...byId().keys()].find((id) => !before.has(id));
+    const live: { file: string; id?: string }[] = [];
     for (let i = 0; i < total; i++) {
       const op = pattern[i % pattern.length]!;
       await new Promise((r) => setTimeout(r, 300));
+      const before = byId();
       let done: () => boolean;
       const t0 = performance.now();
-      if (op === 'write') {
-        const entry = { file: path.join(scratch, `new ${i}.mp3`), title: `bench-change-${i}` };
-        await writeFile(entry.file, mp3(entry.title));
-        live.push(entry);
-        done = () => titles().has(entry.title);
-      } else if (op === 'modify') {
-        const entry = live[0]!;
-        const before = entry.title;
-        entry.title = `bench-change-${i}-retagged`;
-        await writeFile(entry.file, mp3(entry.title));
+      if (op === 'write' || op === 'modify') {
+        const entry = op === 'write' ? { file: path.join(scratch, `new ${i}.mp3`) } : live[0]!;
+        if (op === 'write') live.push(entry);
+        const oldId = entry.id;
+        await writeFile(entry.file, mp3(`bench-change-${i}`));
         done = () => {
-          const t = titles();
-          return t.has(entry.title) && !t.has(before);
+          entry.id = newId(before);
+          return entry.id !== undefined && (oldId === undefined || !byId().has(oldId));
         };
       } else if (op === 'rename') {
         const entry = live[live.length - 1]!;
-        const oldId = titles().get(entry.title);
-        const listBefore = hub.tracks();
+        const oldTitle = before.get(entry.id ?? '');
         const to = path.join(scratch, `renamed ${i}.mp3`);
         await rename(entry.file, to);
         entry.file = to;
-        // Ids may follow content rather than path, so any new manifest still holding the title counts.
         done = () => {
-          const id = titles().get(entry.title);
-          return id !== undefined && (id !== oldId || hub.tracks() !== listBefore);
+          const title = byId().get(entry.id ?? '');
+          return title !== undefined && title !== oldTitle;
         };
       } else {
         const entry = live.shift()!;
         await unlink(entry.file);
-        done = () => !titles().has(entry.title);
+        done = () => !byId().has(entry.id ?? '');
       }
       const ms = await pollUntil(done, 15_000, 20).then(
         (at) => at - t0,
@@ -119,7 +115,7 @@ export async function changeLatency(ctx: BenchContext): Promise<void> {
       byOp.set(op, [...(byOp.get(op) ?? []), ms]);
       ctx.add({
         key: 'change.latency',
-        measures: 'file written/retagged/renamed/deleted in a shared folder → hub list shows it (min / median / worst)',
+        measures: 'untagged MP3 written/rewritten/renamed/deleted in a shared folder → hub list shows it (min / median / worst)',
         unit: 'ms',
         values: [ms],
         target: 'median < 1500, worst < 3000',

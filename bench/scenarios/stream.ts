@@ -40,7 +40,9 @@ export async function streamOne(ctx: BenchContext): Promise<void> {
     for (let run = 0; run < ctx.config.runs; run++) {
       const watch = new ProcWatch(d.pid, 100);
       await watch.start();
+      const own = process.cpuUsage();
       const r = await listen(hub, sid, tid).done;
+      const ownUsed = process.cpuUsage(own);
       const w = await watch.stop();
       if (r.status !== 200 || r.bytes !== r.expected) {
         throw new Error(`stream failed: HTTP ${r.status}, ${r.bytes} of ${r.expected} bytes`);
@@ -62,6 +64,18 @@ export async function streamOne(ctx: BenchContext): Promise<void> {
         values: [w.cpuMs / mb],
         target: '≤ 3 ms/MB',
         pass: (m) => m <= 3,
+      });
+      ctx.add({
+        key: 'stream.hubCpu',
+        measures: 'CPU of the bench process (hub emulator decoding base64 + listener) during the stream, % of one core: near 100 means the hub, not the daemon, limits the figure above',
+        unit: '%',
+        values: [((ownUsed.user + ownUsed.system) / 1000 / r.ms) * 100],
+      });
+      ctx.add({
+        key: 'stream.daemonCpu',
+        measures: 'daemon CPU during the stream, % of one core',
+        unit: '%',
+        values: [(w.cpuMs / w.wallMs) * 100],
       });
     }
   });

@@ -30,7 +30,11 @@ describe('connectFailure', () => {
   });
 
   it('names the account a server does not allow to share', () => {
-    const problem = { code: 'forbidden' as const, message: 'Peer sharing not enabled', status: 403 };
+    const problem = {
+      code: 'forbidden' as const,
+      message: 'Peer sharing not enabled',
+      status: 403,
+    };
     const f = connectFailure(problem, { mode: 'login', username: ' guest ' });
     expect(f.title).toBe('This server does not allow guest to share.');
     expect(f.next).toContain('Ask an administrator');
@@ -40,7 +44,10 @@ describe('connectFailure', () => {
 
   it('keeps the engine message as the detail when it carries specifics', () => {
     const f = connectFailure(
-      { code: 'unreachable', message: 'Cannot find music.example.org (DNS lookup failed). Retrying.' },
+      {
+        code: 'unreachable',
+        message: 'Cannot find music.example.org (DNS lookup failed). Retrying.',
+      },
       { mode: 'token' },
     );
     expect(f.title).toBe('The server cannot be reached.');

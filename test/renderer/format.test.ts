@@ -53,7 +53,7 @@ describe('formatCount and plural', () => {
     expect(plural(12408, 'track')).toBe('12,408 tracks');
     expect(plural(2, 'entry', 'entries')).toBe('2 entries');
   });
-  it('says today\'s streams and downloads in the right number', () => {
+  it("says today's streams and downloads in the right number", () => {
     expect(streamsAndDownloads(1, 1)).toBe('1 stream · 1 download');
     expect(streamsAndDownloads(2, 0)).toBe('2 streams · 0 downloads');
     expect(streamsAndDownloads(1200, 1)).toBe('1,200 streams · 1 download');

@@ -33,11 +33,13 @@ function column(page: Page, n: number): Promise<string[]> {
 }
 
 async function sortState(page: Page): Promise<Record<string, string>> {
-  return page.locator('[role="columnheader"]').evaluateAll((els) =>
-    Object.fromEntries(
-      els.map((e) => [e.textContent!.replace(/[▲▼]/g, '').trim(), e.getAttribute('aria-sort')!]),
-    ),
-  );
+  return page
+    .locator('[role="columnheader"]')
+    .evaluateAll((els) =>
+      Object.fromEntries(
+        els.map((e) => [e.textContent!.replace(/[▲▼]/g, '').trim(), e.getAttribute('aria-sort')!]),
+      ),
+    );
 }
 
 describe('review fixes in Chromium', () => {

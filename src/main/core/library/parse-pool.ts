@@ -54,7 +54,8 @@ interface Slot {
 
 /** Worker threads for a scan: one per core, at least 1, at most 4. */
 export function defaultThreads(): number {
-  const n = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const n =
+    typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   return Math.min(4, Math.max(1, n));
 }
 
@@ -82,6 +83,7 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
   private fallback = false;
   private busy = false;
   private idleTimer?: NodeJS.Timeout;
+  private readonly watched = new Map<AbortSignal, { jobs: Set<Job>; onAbort: () => void }>();
 
   constructor(opts: ParsePoolOptions = {}) {
     super();
@@ -113,14 +115,6 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
     if (opts.signal?.aborted) return Promise.resolve(cancelled(opts.stamp));
     if (this.fallback) return readTrack(filePath, opts);
     return new Promise<ReadResult>((resolve) => {
-      const onAbort = () => {
-        for (const list of [this.queue, this.suspects]) {
-          const i = list.indexOf(job);
-          if (i >= 0) list.splice(i, 1);
-        }
-        job.settle(cancelled(opts.stamp));
-        this.checkIdle();
-      };
       const job: Job = {
         seq: ++this.seq,
         path: filePath,
@@ -131,11 +125,11 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
         settle: (r) => {
           if (job.settled) return;
           job.settled = true;
-          opts.signal?.removeEventListener('abort', onAbort);
+          if (job.signal) this.unwatch(job.signal, job);
           resolve(r);
         },
       };
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      if (job.signal) this.watch(job.signal, job);
       this.setBusy(true);
       this.queue.push(job);
       this.pump();
@@ -149,6 +143,37 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
     for (const slot of [...this.slots]) pending.push(...this.drop(slot));
     for (const job of pending) this.runHere(job);
     this.busy = false;
+  }
+
+  /** One 'abort' listener per signal, not per file: a scan has dozens of files in flight. */
+  private watch(signal: AbortSignal, job: Job): void {
+    let w = this.watched.get(signal);
+    if (!w) {
+      const jobs = new Set<Job>();
+      const onAbort = () => {
+        for (const j of jobs) {
+          for (const list of [this.queue, this.suspects]) {
+            const i = list.indexOf(j);
+            if (i >= 0) list.splice(i, 1);
+          }
+          j.settle(cancelled(j.stamp));
+        }
+        this.checkIdle();
+      };
+      w = { jobs, onAbort };
+      this.watched.set(signal, w);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    w.jobs.add(job);
+  }
+
+  private unwatch(signal: AbortSignal, job: Job): void {
+    const w = this.watched.get(signal);
+    if (!w) return;
+    w.jobs.delete(job);
+    if (w.jobs.size > 0) return;
+    signal.removeEventListener('abort', w.onAbort);
+    this.watched.delete(signal);
   }
 
   private pump(): void {
@@ -229,7 +254,8 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
     if (!this.slots.has(slot)) return;
     const alone = slot.solo || slot.jobs.size === 1;
     const jobs = this.drop(slot);
-    if (alone) job.settle(failed(job, `timed out reading tags after ${formatDuration(job.timeoutMs)}`));
+    if (alone)
+      job.settle(failed(job, `timed out reading tags after ${formatDuration(job.timeoutMs)}`));
     else this.suspects.push(...jobs.filter((j) => !j.settled));
     this.pump();
     this.checkIdle();
@@ -242,7 +268,8 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
     const jobs = this.drop(slot);
     if (!slot.ready) return this.fallBack(err);
     if (alone)
-      for (const j of jobs) j.settle(failed(j, `could not read tags: the parser crashed (${err.message})`));
+      for (const j of jobs)
+        j.settle(failed(j, `could not read tags: the parser crashed (${err.message})`));
     else this.suspects.push(...jobs.filter((j) => !j.settled));
     this.pump();
     this.checkIdle();
@@ -299,7 +326,11 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
   }
 }
 
-const cancelled = (stamp: FileStamp): ReadResult => ({ ok: false, reason: 'scan cancelled', stamp });
+const cancelled = (stamp: FileStamp): ReadResult => ({
+  ok: false,
+  reason: 'scan cancelled',
+  stamp,
+});
 const failed = (job: Job, reason: string): ReadResult => ({ ok: false, reason, stamp: job.stamp });
 
 let shared: ParsePool | undefined;

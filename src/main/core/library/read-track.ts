@@ -110,7 +110,9 @@ export async function readTrack(
   filePath: string,
   opts: { timeoutMs?: number; signal?: AbortSignal; parse?: TagParser; stamp?: FileStamp } = {},
 ): Promise<ReadResult> {
-  const parse = opts.parse ?? ((t: ITokenizer) => parseFromTokenizer(t, PARSE_OPTIONS));
+  // A fresh options object per file: music-metadata writes the APE footer it found into the options
+  // (`apeHeader`), so a shared object lets concurrent parses read each other's tag offsets.
+  const parse = opts.parse ?? ((t: ITokenizer) => parseFromTokenizer(t, { ...PARSE_OPTIONS }));
   const timeoutMs = opts.timeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
   const ac = new AbortController();
   const signal = ac.signal;

@@ -9,7 +9,10 @@ import { Worker } from 'node:worker_threads';
  */
 export function parseWorkerFile(moduleUrl: string): { file: URL; typescript: boolean } {
   const typescript = moduleUrl.endsWith('.ts');
-  return { file: new URL(typescript ? './parse-worker.ts' : './parse-worker.js', moduleUrl), typescript };
+  return {
+    file: new URL(typescript ? './parse-worker.ts' : './parse-worker.js', moduleUrl),
+    typescript,
+  };
 }
 
 /**

@@ -16,7 +16,7 @@ import type {
   TransferTotals,
 } from '../../../shared/contract';
 import type { LinkState, Transport } from './transport';
-import { addSample, type Sample } from './throughput';
+import { addSample, uploadNow, type Sample } from './throughput';
 
 /** The views of the window. */
 export type View =
@@ -74,7 +74,7 @@ export class AppState {
       api.on('transfers', ({ transfers, totals }) => {
         this.transfers = transfers;
         this.totals = totals;
-        this.samples = addSample(this.samples, { at: Date.now(), rate: totals.rate });
+        this.samples = addSample(this.samples, { at: Date.now(), rate: uploadNow(totals) });
       }),
       this.transport.onLink((s) => {
         const wasDown = this.link.state !== 'ready';
@@ -96,7 +96,7 @@ export class AppState {
     this.folders = snap.folders;
     this.transfers = snap.transfers;
     this.totals = snap.totals;
-    this.samples = addSample(this.samples, { at: Date.now(), rate: snap.totals.rate });
+    this.samples = addSample(this.samples, { at: Date.now(), rate: uploadNow(snap.totals) });
     this.settings = snap.settings;
     this.activity = snap.activity.slice(-ACTIVITY_LIMIT);
     this.link = this.transport.link();
