@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Settings } from '../../src/shared/contract';
 import { Engine, type EngineOptions } from '../../src/main/core/engine';
 import { MemorySecretStore, MemorySettingsStore } from '../../src/main/core/settings/store';
 import type { Hub } from '../hub/emulator';
 
-export const CORPUS = path.resolve(__dirname, '../../../shared/corpus/real');
+export const CORPUS = fileURLToPath(new URL('../../../shared/corpus/real', import.meta.url));
 
 /** A temp dir, removed by the returned cleanup. */
 export async function tempDir(prefix: string): Promise<string> {
