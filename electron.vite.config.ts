@@ -5,7 +5,13 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/index.ts'),
+          // Tag parsing runs on worker threads started from out/main/parse-worker.js (parse-pool.ts).
+          'parse-worker': resolve('src/main/core/library/parse-worker.ts'),
+        },
+      },
     },
   },
   preload: {

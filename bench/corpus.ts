@@ -27,7 +27,15 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { tracks: 2000, out: '', seed: 1, large: 0, largeMb: 100, force: false, verify: true };
+  const o: Options = {
+    tracks: 2000,
+    out: '',
+    seed: 1,
+    large: 0,
+    largeMb: 100,
+    force: false,
+    verify: true,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const num = (): number => {
@@ -49,7 +57,11 @@ function parseOptions(argv: string[]): Options {
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function pool<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) await fn(items[next++] as T);
@@ -61,7 +73,14 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
 async function writeLarge(file: string, title: string, mb: number, seed: number): Promise<number> {
   const block = createRng(seed).bytes(1 << 20);
   const dataBytes = mb * (1 << 20);
-  const tags = { title, artist: 'Bench', album: 'Large Files', track: 1, year: 2024, genre: 'Noise' };
+  const tags = {
+    title,
+    artist: 'Bench',
+    album: 'Large Files',
+    track: 1,
+    year: 2024,
+    genre: 'Noise',
+  };
   const out = createWriteStream(file, { highWaterMark: 1 << 20 });
   const header = wavHeader(tags, dataBytes);
   out.write(header);
@@ -88,9 +107,13 @@ async function verifySample(root: string, files: FilePlan[]): Promise<string[]> 
       const meta = await parseFile(path.join(root, f.rel), { skipCovers: true });
       const want = f.tagged ? f.tags.title : undefined;
       // WAV INFO text has no declared encoding; readers take it as Latin-1, so only presence is checked.
-      const same = f.format === 'wav' ? (meta.common.title === undefined) === (want === undefined) : meta.common.title === want;
+      const same =
+        f.format === 'wav'
+          ? (meta.common.title === undefined) === (want === undefined)
+          : meta.common.title === want;
       if (!same) problems.push(`${f.rel}: title ${meta.common.title} != ${want}`);
-      if (!meta.format.duration || meta.format.duration <= 0) problems.push(`${f.rel}: no duration`);
+      if (!meta.format.duration || meta.format.duration <= 0)
+        problems.push(`${f.rel}: no duration`);
     } catch (err) {
       problems.push(`${f.rel}: ${(err as Error).message}`);
     }
@@ -137,17 +160,28 @@ async function main(): Promise<void> {
   await writeFile(path.join(o.out, SUMMARY_FILE), JSON.stringify(summary, null, 2));
   const mib = (n: number): string => (n / 2 ** 20).toFixed(1);
   console.log(`corpus: ${o.out} (seed ${o.seed})`);
-  console.log(`  publishable tracks ${summary.tracks} (${JSON.stringify(totals.byFormat)}, untagged ${totals.untagged})`);
+  console.log(
+    `  publishable tracks ${summary.tracks} (${JSON.stringify(totals.byFormat)}, untagged ${totals.untagged})`,
+  );
   console.log(`  corrupt ${totals.corrupt}, audio in junk/hidden folders ${totals.ignoredAudio}`);
-  console.log(`  covers ${totals.covers}, text files ${totals.textFiles}, large ${o.large} x ${o.largeMb} MiB`);
-  console.log(`  ${summary.files} files, ${mib(bytes)} MiB, avg ${(bytes / summary.files / 1024).toFixed(0)} KiB`);
+  console.log(
+    `  covers ${totals.covers}, text files ${totals.textFiles}, large ${o.large} x ${o.largeMb} MiB`,
+  );
+  console.log(
+    `  ${summary.files} files, ${mib(bytes)} MiB, avg ${(bytes / summary.files / 1024).toFixed(0)} KiB`,
+  );
   console.log(`  written in ${seconds.toFixed(1)} s`);
   if (o.verify) {
     const problems = await verifySample(o.out, files);
     if (problems.length > 0) {
-      console.error(`verify: ${problems.length} sampled files do not parse as planned:\n  ${problems.join('\n  ')}`);
+      console.error(
+        `verify: ${problems.length} sampled files do not parse as planned:\n  ${problems.join('\n  ')}`,
+      );
       process.exitCode = 1;
-    } else console.log('  verify: sampled files of every format parse with music-metadata, tags as planned');
+    } else
+      console.log(
+        '  verify: sampled files of every format parse with music-metadata, tags as planned',
+      );
   }
 }
 

@@ -3,12 +3,12 @@
  * Runs the headless daemon (dist/cli.js) as a child process against the hub emulator and prints
  * min/median/max per figure plus a markdown table; results also go to bench-results/.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { BenchContext } from './lib/context';
 import type { BenchConfig } from './lib/context';
-import { assertCliBuilt, ROOT } from './lib/daemon';
+import { assertCliBuilt, CLI, ROOT } from './lib/daemon';
 import { markdownTable } from './lib/report';
 import { changeLatency, reconnect } from './scenarios/live';
 import { coldScan, idle, scale, warmRestart } from './scenarios/scan';
@@ -47,10 +47,14 @@ function parse(argv: string[]): { config: BenchConfig; only: string[] } {
     if (a === '--only') only = v.split(',').filter(Boolean);
     else if (a === '--runs') config.runs = Math.max(1, Number(v) || 1);
     else if (a === '--tracks') config.tracks = Math.max(1, Number(v) || config.tracks);
-    else throw new Error(`unknown option ${a} (known: --quick, --only NAME[,NAME], --runs N, --tracks N, --keep)`);
+    else
+      throw new Error(
+        `unknown option ${a} (known: --quick, --only NAME[,NAME], --runs N, --tracks N, --keep)`,
+      );
   }
   for (const name of only) {
-    if (!(name in SCENARIOS)) throw new Error(`unknown scenario ${name} (known: ${Object.keys(SCENARIOS).join(', ')})`);
+    if (!(name in SCENARIOS))
+      throw new Error(`unknown scenario ${name} (known: ${Object.keys(SCENARIOS).join(', ')})`);
   }
   return { config, only };
 }
@@ -70,6 +74,9 @@ async function main(): Promise<void> {
   const names = only.length > 0 ? only : Object.keys(SCENARIOS);
   const started = new Date();
   const host = await machine();
+  // The engine changes under active development: say exactly which build was measured.
+  const cli = await stat(CLI);
+  const build = `dist/cli.js built ${cli.mtime.toISOString()}, ${cli.size} bytes`;
   console.log(`tunecamp-share bench ${config.quick ? '(quick) ' : ''}on ${host}`);
   console.log(`figures: min / median / max\n`);
   const failures: string[] = [];
@@ -93,10 +100,14 @@ async function main(): Promise<void> {
     await ctx.cleanup();
   }
   const table = markdownTable(ctx.figures);
-  const failed = failures.length > 0 ? `\n\nScenarios that failed:\n\n${failures.map((f) => `- ${f}`).join('\n')}` : '';
+  const failed =
+    failures.length > 0
+      ? `\n\nScenarios that failed:\n\n${failures.map((f) => `- ${f}`).join('\n')}`
+      : '';
   const report = [
     `Run: ${started.toISOString()}, \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\``,
     `Machine: ${host}`,
+    `Daemon: ${build}`,
     `Corpus: ${config.tracks} tracks (bench/corpus.ts, seed 1) + one ${config.largeMb} MiB WAV; runs per figure: ${config.runs}`,
     '',
     table + failed,
@@ -106,7 +117,10 @@ async function main(): Promise<void> {
   await mkdir(dir, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   await writeFile(path.join(dir, `${stamp}.md`), report + '\n');
-  await writeFile(path.join(dir, `${stamp}.json`), JSON.stringify({ config, host, failures, figures: ctx.figures }, null, 2));
+  await writeFile(
+    path.join(dir, `${stamp}.json`),
+    JSON.stringify({ config, host, failures, figures: ctx.figures }, null, 2),
+  );
   if (failures.length > 0) process.exitCode = 1;
 }
 

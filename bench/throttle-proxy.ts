@@ -4,7 +4,8 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 
-const run = async (cmd: string, args: string[]): Promise<string> => (await promisify(execFile)(cmd, args)).stdout;
+const run = async (cmd: string, args: string[]): Promise<string> =>
+  (await promisify(execFile)(cmd, args)).stdout;
 
 /** Options for {@link startThrottleProxy}. */
 export interface ThrottleOptions {
@@ -42,64 +43,67 @@ export async function startThrottleProxy(o: ThrottleOptions): Promise<ThrottlePr
   const sockets = new Set<net.Socket>();
   let upBytes = 0;
 
-  const server = net.createServer({ highWaterMark: SLICE, allowHalfOpen: true } as net.ServerOpts, (client) => {
-    const upstream = net.connect({ host: o.targetHost, port: o.targetPort });
-    sockets.add(client).add(upstream);
-    client.setNoDelay(true);
-    upstream.setNoDelay(true);
-    let tokens = burst;
-    let last = performance.now();
-    const pending: Buffer[] = [];
-    let pendingBytes = 0;
-    let timer: NodeJS.Timeout | undefined;
-    let clientEnded = false;
-    // Sends whatever the bucket allows every TICK_MS; reads ahead at most READ_AHEAD bytes.
-    const pump = (): void => {
-      const now = performance.now();
-      tokens = Math.min(burst, tokens + (now - last) * bytesPerMs);
-      last = now;
-      while (pending.length > 0 && tokens >= 1 && upstream.writableLength < SLICE * 4) {
-        const head = pending[0]!;
-        const n = Math.min(head.length, Math.floor(tokens), SLICE);
-        upstream.write(head.subarray(0, n));
-        upBytes += n;
-        pendingBytes -= n;
-        tokens -= n;
-        if (n === head.length) pending.shift();
-        else pending[0] = head.subarray(n);
-      }
-      if (pendingBytes < READ_AHEAD) client.resume();
-      if (pending.length === 0) {
+  const server = net.createServer(
+    { highWaterMark: SLICE, allowHalfOpen: true } as net.ServerOpts,
+    (client) => {
+      const upstream = net.connect({ host: o.targetHost, port: o.targetPort });
+      sockets.add(client).add(upstream);
+      client.setNoDelay(true);
+      upstream.setNoDelay(true);
+      let tokens = burst;
+      let last = performance.now();
+      const pending: Buffer[] = [];
+      let pendingBytes = 0;
+      let timer: NodeJS.Timeout | undefined;
+      let clientEnded = false;
+      // Sends whatever the bucket allows every TICK_MS; reads ahead at most READ_AHEAD bytes.
+      const pump = (): void => {
+        const now = performance.now();
+        tokens = Math.min(burst, tokens + (now - last) * bytesPerMs);
+        last = now;
+        while (pending.length > 0 && tokens >= 1 && upstream.writableLength < SLICE * 4) {
+          const head = pending[0]!;
+          const n = Math.min(head.length, Math.floor(tokens), SLICE);
+          upstream.write(head.subarray(0, n));
+          upBytes += n;
+          pendingBytes -= n;
+          tokens -= n;
+          if (n === head.length) pending.shift();
+          else pending[0] = head.subarray(n);
+        }
+        if (pendingBytes < READ_AHEAD) client.resume();
+        if (pending.length === 0) {
+          clearInterval(timer);
+          timer = undefined;
+          if (clientEnded) upstream.end(); // flushed: pass the client's FIN on
+        } else timer ??= setInterval(pump, TICK_MS);
+      };
+      client.on('data', (chunk: Buffer) => {
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes >= READ_AHEAD) client.pause(); // over budget: the backlog stays in the client's socket
+        if (!timer) pump();
+      });
+      upstream.on('data', (chunk: Buffer) => {
+        if (client.write(chunk)) return;
+        upstream.pause(); // server→client is not limited, only kept from ballooning in the proxy
+        client.once('drain', () => upstream.resume());
+      });
+      client.on('end', () => {
+        clientEnded = true;
+        if (!timer) pump();
+      });
+      const shut = (): void => {
         clearInterval(timer);
-        timer = undefined;
-        if (clientEnded) upstream.end(); // flushed: pass the client's FIN on
-      } else timer ??= setInterval(pump, TICK_MS);
-    };
-    client.on('data', (chunk: Buffer) => {
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      if (pendingBytes >= READ_AHEAD) client.pause(); // over budget: the backlog stays in the client's socket
-      if (!timer) pump();
-    });
-    upstream.on('data', (chunk: Buffer) => {
-      if (client.write(chunk)) return;
-      upstream.pause(); // server→client is not limited, only kept from ballooning in the proxy
-      client.once('drain', () => upstream.resume());
-    });
-    client.on('end', () => {
-      clientEnded = true;
-      if (!timer) pump();
-    });
-    const shut = (): void => {
-      clearInterval(timer);
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('error', shut);
-    upstream.on('close', shut).on('error', shut);
-  });
+        client.destroy();
+        upstream.destroy();
+        sockets.delete(client);
+        sockets.delete(upstream);
+      };
+      client.on('error', shut);
+      upstream.on('close', shut).on('error', shut);
+    },
+  );
   server.listen(0, '127.0.0.1');
   await EventEmitter.once(server, 'listening');
   return {

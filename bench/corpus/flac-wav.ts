@@ -16,7 +16,8 @@ export function retagFlac(template: Buffer, tags: TrackTags): Buffer {
     const head = template[off]!;
     const len = template.readUIntBE(off + 1, 3);
     const type = head & 0x7f;
-    if (KEEP_FLAC_BLOCKS.has(type)) blocks.push({ type, body: template.subarray(off + 4, off + 4 + len) });
+    if (KEEP_FLAC_BLOCKS.has(type))
+      blocks.push({ type, body: template.subarray(off + 4, off + 4 + len) });
     off += 4 + len;
     if ((head & 0x80) !== 0) break;
   }
@@ -48,7 +49,11 @@ function infoText(text: string): Buffer {
  * RIFF/WAVE header (fmt, LIST/INFO when `tags` is given, data chunk header) for `dataBytes` of
  * 16-bit mono PCM.
  */
-export function wavHeader(tags: TrackTags | undefined, dataBytes: number, sampleRate = 22050): Buffer {
+export function wavHeader(
+  tags: TrackTags | undefined,
+  dataBytes: number,
+  sampleRate = 22050,
+): Buffer {
   const fmt = Buffer.alloc(16);
   fmt.writeUInt16LE(1, 0); // PCM
   fmt.writeUInt16LE(1, 2); // mono

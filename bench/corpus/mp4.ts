@@ -20,7 +20,12 @@ function boxes(buf: Buffer, start: number, end: number): Box[] {
       headerSize = 16;
     } else if (size === 0) size = end - off;
     if (size < headerSize || off + size > end) throw new Error(`bad MP4 box at ${off}`);
-    out.push({ type: buf.toString('latin1', off + 4, off + 8), start: off, headerSize, end: off + size });
+    out.push({
+      type: buf.toString('latin1', off + 4, off + 8),
+      start: off,
+      headerSize,
+      end: off + size,
+    });
     off += size;
   }
   return out;
@@ -62,8 +67,10 @@ function shiftChunkOffsets(moov: Buffer, start: number, end: number, delta: numb
     const table = b.start + b.headerSize + 8; // after version/flags and entry count
     const count = b.type === 'stco' || b.type === 'co64' ? moov.readUInt32BE(table - 4) : 0;
     for (let i = 0; i < count; i++) {
-      if (b.type === 'stco') moov.writeUInt32BE(moov.readUInt32BE(table + i * 4) + delta, table + i * 4);
-      else moov.writeBigUInt64BE(moov.readBigUInt64BE(table + i * 8) + BigInt(delta), table + i * 8);
+      if (b.type === 'stco')
+        moov.writeUInt32BE(moov.readUInt32BE(table + i * 4) + delta, table + i * 4);
+      else
+        moov.writeBigUInt64BE(moov.readBigUInt64BE(table + i * 8) + BigInt(delta), table + i * 8);
     }
   }
 }
@@ -78,9 +85,14 @@ export function retagMp4(template: Buffer, tags: TrackTags): Buffer {
   const moov = top.find((b) => b.type === 'moov');
   if (!moov || moov.headerSize !== 8) throw new Error('template has no usable moov box');
   const children = boxes(template, moov.start + 8, moov.end).filter((b) => b.type !== 'udta');
-  const newMoov = box('moov', ...children.map((c) => template.subarray(c.start, c.end)), buildUdta(tags));
+  const newMoov = box(
+    'moov',
+    ...children.map((c) => template.subarray(c.start, c.end)),
+    buildUdta(tags),
+  );
   const delta = newMoov.length - (moov.end - moov.start);
   const mdat = top.find((b) => b.type === 'mdat');
-  if (mdat && mdat.start > moov.start && delta !== 0) shiftChunkOffsets(newMoov, 8, newMoov.length, delta);
+  if (mdat && mdat.start > moov.start && delta !== 0)
+    shiftChunkOffsets(newMoov, 8, newMoov.length, delta);
   return Buffer.concat([template.subarray(0, moov.start), newMoov, template.subarray(moov.end)]);
 }

@@ -14,7 +14,8 @@ const CRC_TABLE = (() => {
 /** Ogg's page checksum (CRC-32, polynomial 0x04c11db7, not reflected, initial 0). */
 export function oggCrc(page: Buffer): number {
   let crc = 0;
-  for (let i = 0; i < page.length; i++) crc = ((crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ page[i]!) & 0xff]!) >>> 0;
+  for (let i = 0; i < page.length; i++)
+    crc = ((crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ page[i]!) & 0xff]!) >>> 0;
   return crc;
 }
 
@@ -75,7 +76,13 @@ function paginate(packet: Buffer, serial: number): Page[] {
     const size = lace.reduce((a, b) => a + b, 0);
     const last = i + 255 >= lacing.length;
     const granule = Buffer.alloc(8, last ? 0 : 0xff); // -1: no packet ends on this page
-    pages.push({ flags: i === 0 ? 0 : 1, granule, serial, lacing: lace, data: packet.subarray(dataOff, dataOff + size) });
+    pages.push({
+      flags: i === 0 ? 0 : 1,
+      granule,
+      serial,
+      lacing: lace,
+      data: packet.subarray(dataOff, dataOff + size),
+    });
     dataOff += size;
   }
   return pages;
@@ -90,7 +97,8 @@ function paginate(packet: Buffer, serial: number): Page[] {
 export function retagOgg(template: Buffer, tags: TrackTags): Buffer {
   const pages = parsePages(template);
   const first = pages[0];
-  if (!first || first.lacing.length !== 1) throw new Error('first Ogg page must hold only the id header');
+  if (!first || first.lacing.length !== 1)
+    throw new Error('first Ogg page must hold only the id header');
   const opus = first.data.toString('latin1', 0, 8) === 'OpusHead';
   const headerCount = opus ? 2 : 3;
   // Collect header packets 2..n from the following pages until they end on a page boundary.
@@ -109,7 +117,10 @@ export function retagOgg(template: Buffer, tags: TrackTags): Buffer {
         current = [];
       }
     }
-    if (packets.length > headerCount - 1 || (packets.length === headerCount - 1 && current.length > 0)) {
+    if (
+      packets.length > headerCount - 1 ||
+      (packets.length === headerCount - 1 && current.length > 0)
+    ) {
       throw new Error('Ogg header packets do not end on a page boundary');
     }
   }
@@ -119,7 +130,8 @@ export function retagOgg(template: Buffer, tags: TrackTags): Buffer {
     : Buffer.concat([Buffer.from([3]), Buffer.from('vorbis', 'latin1'), comment, Buffer.from([1])]);
   const out: Buffer[] = [writePage(first, 0)];
   let seq = 1;
-  for (const packet of packets) for (const p of paginate(packet, first.serial)) out.push(writePage(p, seq++));
+  for (const packet of packets)
+    for (const p of paginate(packet, first.serial)) out.push(writePage(p, seq++));
   for (const p of pages.slice(pageIdx)) out.push(writePage(p, seq++));
   return Buffer.concat(out);
 }

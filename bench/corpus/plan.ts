@@ -8,8 +8,22 @@ export type AudioKind = 'mp3' | 'flac' | 'm4a' | 'ogg' | 'opus' | 'wav';
 
 /** One file to write. Everything random is decided here, so writing can run in any order. */
 export type FilePlan =
-  | { kind: 'audio'; rel: string; format: AudioKind; tags: TrackTags; tagged: boolean; seed: number; cover: boolean }
-  | { kind: 'corrupt'; rel: string; how: 'truncated' | 'garbage' | 'empty'; size: number; seed: number }
+  | {
+      kind: 'audio';
+      rel: string;
+      format: AudioKind;
+      tags: TrackTags;
+      tagged: boolean;
+      seed: number;
+      cover: boolean;
+    }
+  | {
+      kind: 'corrupt';
+      rel: string;
+      how: 'truncated' | 'garbage' | 'empty';
+      size: number;
+      seed: number;
+    }
   | { kind: 'junk-audio'; rel: string; seed: number }
   | { kind: 'cover'; rel: string }
   | { kind: 'text'; rel: string; text: string };
@@ -34,7 +48,14 @@ const FORMAT_WEIGHTS: [AudioKind, number][] = [
   ['wav', 0.04],
 ];
 
-const EXT: Record<AudioKind, string> = { mp3: 'mp3', flac: 'flac', m4a: 'm4a', ogg: 'ogg', opus: 'opus', wav: 'wav' };
+const EXT: Record<AudioKind, string> = {
+  mp3: 'mp3',
+  flac: 'flac',
+  m4a: 'm4a',
+  ogg: 'ogg',
+  opus: 'opus',
+  wav: 'wav',
+};
 
 function pickFormat(rng: Rng): AudioKind {
   let r = rng.next();
@@ -49,11 +70,22 @@ function pickFormat(rng: Rng): AudioKind {
  * CD1/CD2 subfolders), plus covers, text files, corrupt audio and junk folders whose audio must be
  * ignored. Deterministic for a given seed.
  */
-export function planCorpus(tracks: number, seed: number): { files: FilePlan[]; totals: PlanTotals } {
+export function planCorpus(
+  tracks: number,
+  seed: number,
+): { files: FilePlan[]; totals: PlanTotals } {
   const rng = createRng(seed);
   const files: FilePlan[] = [];
   const byFormat: Record<AudioKind, number> = { mp3: 0, flac: 0, m4a: 0, ogg: 0, opus: 0, wav: 0 };
-  const totals: PlanTotals = { tracks: 0, untagged: 0, corrupt: 0, ignoredAudio: 0, covers: 0, textFiles: 0, byFormat };
+  const totals: PlanTotals = {
+    tracks: 0,
+    untagged: 0,
+    corrupt: 0,
+    ignoredAudio: 0,
+    covers: 0,
+    textFiles: 0,
+    byFormat,
+  };
   const seen = new Set<string>();
   const uniqueDir = (base: string): string => {
     let dir = base;
@@ -97,12 +129,22 @@ export function planCorpus(tracks: number, seed: number): { files: FilePlan[]; t
           const how = rng.pick(['truncated', 'garbage', 'empty'] as const);
           const ext = rng.pick(['mp3', 'flac', 'm4a', 'ogg']);
           const size = how === 'empty' ? 0 : rng.int(64, 30_000);
-          files.push({ kind: 'corrupt', rel: `${albumDir}${disc}/zz broken ${t}.${ext}`, how, size, seed: t });
+          files.push({
+            kind: 'corrupt',
+            rel: `${albumDir}${disc}/zz broken ${t}.${ext}`,
+            how,
+            size,
+            seed: t,
+          });
           totals.corrupt++;
         }
         if (rng.chance(0.01)) {
           // AppleDouble sidecar: hidden name, audio extension, not audio.
-          files.push({ kind: 'junk-audio', rel: `${albumDir}${disc}/._${name}.${EXT[format]}`, seed: t });
+          files.push({
+            kind: 'junk-audio',
+            rel: `${albumDir}${disc}/._${name}.${EXT[format]}`,
+            seed: t,
+          });
           totals.ignoredAudio++;
         }
       }
@@ -111,11 +153,19 @@ export function planCorpus(tracks: number, seed: number): { files: FilePlan[]; t
         totals.covers++;
       }
       if (rng.chance(0.1)) {
-        files.push({ kind: 'text', rel: `${albumDir}/notes.txt`, text: `${artist} - ${album}\nRipped for benchmarks.\n` });
+        files.push({
+          kind: 'text',
+          rel: `${albumDir}/notes.txt`,
+          text: `${artist} - ${album}\nRipped for benchmarks.\n`,
+        });
         totals.textFiles++;
       }
       if (rng.chance(0.04)) {
-        files.push({ kind: 'junk-audio', rel: `${albumDir}/@eaDir/01.mp3/SYNOAUDIO_preview.mp3`, seed: a });
+        files.push({
+          kind: 'junk-audio',
+          rel: `${albumDir}/@eaDir/01.mp3/SYNOAUDIO_preview.mp3`,
+          seed: a,
+        });
         totals.ignoredAudio++;
       }
     }

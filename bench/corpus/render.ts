@@ -22,9 +22,24 @@ export async function loadTemplates(): Promise<Templates> {
   const dir = fileURLToPath(new URL('../templates/', import.meta.url));
   const read = (name: string): Promise<Buffer> => readFile(dir + name);
   const [sine, speech, flac, m4a, ogg, opus, cover] = await Promise.all(
-    ['sine.mp3', 'speech.mp3', 'testcase.flac', 'testcase.m4a', 'vorbis.ogg', 'testcase.opus', 'cover.jpg'].map(read),
+    [
+      'sine.mp3',
+      'speech.mp3',
+      'testcase.flac',
+      'testcase.m4a',
+      'vorbis.ogg',
+      'testcase.opus',
+      'cover.jpg',
+    ].map(read),
   );
-  return { mp3: [stripId3(sine!), stripId3(speech!)], flac: flac!, m4a: m4a!, ogg: ogg!, opus: opus!, cover: cover! };
+  return {
+    mp3: [stripId3(sine!), stripId3(speech!)],
+    flac: flac!,
+    m4a: m4a!,
+    ogg: ogg!,
+    opus: opus!,
+    cover: cover!,
+  };
 }
 
 /** Bytes for one planned file. Pure given the plan and templates (randomness comes from the plan's seed). */
@@ -35,14 +50,28 @@ export function renderFile(plan: FilePlan, t: Templates): Buffer | string {
     case 'text':
       return plan.text;
     case 'junk-audio': {
-      const tags = { title: `JUNK ${plan.rel}`, artist: 'Junk', album: 'Junk', track: 1, year: 2000, genre: 'Junk' };
+      const tags = {
+        title: `JUNK ${plan.rel}`,
+        artist: 'Junk',
+        album: 'Junk',
+        track: 1,
+        year: 2000,
+        genre: 'Junk',
+      };
       return Buffer.concat([buildId3v23(tags, undefined, 0), t.mp3[0]!]);
     }
     case 'corrupt': {
       if (plan.how === 'empty') return Buffer.alloc(0);
       if (plan.how === 'garbage') return createRng(plan.seed).bytes(plan.size);
       // Truncated: a real header that promises far more than is there.
-      const tags = { title: 'Truncated', artist: 'Broken', album: 'Broken', track: 1, year: 2000, genre: 'Rock' };
+      const tags = {
+        title: 'Truncated',
+        artist: 'Broken',
+        album: 'Broken',
+        track: 1,
+        year: 2000,
+        genre: 'Rock',
+      };
       const whole = Buffer.concat([buildId3v23(tags, undefined, 0), t.mp3[0]!]);
       return whole.subarray(0, Math.min(plan.size, 600));
     }

@@ -28,7 +28,11 @@ function id3Text(id: string, text: string): Buffer {
 /** Bytes of a leading ID3v2 tag (header, body and optional footer), or 0 when there is none. */
 export function id3v2Length(buf: Buffer): number {
   if (buf.length < 10 || buf.toString('latin1', 0, 3) !== 'ID3') return 0;
-  const size = ((buf[6]! & 0x7f) << 21) | ((buf[7]! & 0x7f) << 14) | ((buf[8]! & 0x7f) << 7) | (buf[9]! & 0x7f);
+  const size =
+    ((buf[6]! & 0x7f) << 21) |
+    ((buf[7]! & 0x7f) << 14) |
+    ((buf[8]! & 0x7f) << 7) |
+    (buf[9]! & 0x7f);
   const footer = (buf[5]! & 0x10) !== 0 ? 10 : 0;
   return 10 + size + footer;
 }

@@ -58,8 +58,9 @@ export class BenchContext {
 
   /**
    * Waits for `d` to publish `corpus` (plus `extra` tracks) to `hub`. Until the daemon's real count
-   * for the main corpus is known, any count from 95% of the planned tracks is accepted (corrupt files
-   * may or may not be published) and the result is remembered; later waits require that count.
+   * for the main corpus is known, every planned track must appear (corrupt files may add a few: the
+   * daemon publishes partial lists while it scans, so a lower bar would stop early); the count then
+   * seen is remembered and required by later waits.
    */
   async published(
     hub: Hub,
@@ -69,13 +70,22 @@ export class BenchContext {
   ): Promise<Published> {
     const main = corpus.summary.tracks === this.config.tracks + 1;
     const known = main ? this.publishedCount : undefined;
-    const min = (known ?? Math.floor(corpus.summary.tracks * 0.95)) + (o.extra ?? 0);
+    // Every planned track is a valid file, so all must appear; corrupt ones may add a few more.
+    const min = (known ?? corpus.summary.tracks) + (o.extra ?? 0);
     const settleMs = this.config.quick ? 1000 : 2000;
-    const p = await waitPublished(hub, { min, settleMs, timeoutMs: o.timeoutMs ?? 600_000, daemon: d, exclude: o.exclude });
+    const p = await waitPublished(hub, {
+      min,
+      settleMs,
+      timeoutMs: o.timeoutMs ?? 600_000,
+      daemon: d,
+      exclude: o.exclude,
+    });
     if (known === undefined) {
       const got = p.count - (o.extra ?? 0);
       if (got !== corpus.summary.tracks) {
-        console.log(`  note: daemon published ${got} of ${corpus.summary.tracks} planned tracks (corrupt: ${corpus.summary.corrupt})`);
+        console.log(
+          `  note: daemon published ${got} of ${corpus.summary.tracks} planned tracks (corrupt: ${corpus.summary.corrupt})`,
+        );
       }
       if (main) this.publishedCount = got;
     }
@@ -86,7 +96,8 @@ export class BenchContext {
   async stopDaemon(hub: Hub, d: Daemon): Promise<void> {
     await d.stop();
     const deadline = performance.now() + 10_000;
-    while (hub.sessions().length > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (hub.sessions().length > 0 && performance.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
   }
 
   /** Records a figure (merging values into an existing one with the same key) and prints it. */
@@ -114,11 +125,24 @@ export class BenchContext {
     const existing = await readSummary(dir);
     if (existing && existing.tracks === tracks + 1) return { dir, summary: existing };
     console.log(`  generating corpus: ${tracks} tracks + 1 x ${largeMb} MiB in ${dir}`);
-    const args = ['--import', 'tsx', 'bench/corpus.ts', '--tracks', String(tracks), '--out', dir, '--force'];
-    await promisify(execFile)(process.execPath, [...args, '--large', '1', '--large-mb', String(largeMb)], {
-      cwd: ROOT,
-      maxBuffer: 1 << 20,
-    });
+    const args = [
+      '--import',
+      'tsx',
+      'bench/corpus.ts',
+      '--tracks',
+      String(tracks),
+      '--out',
+      dir,
+      '--force',
+    ];
+    await promisify(execFile)(
+      process.execPath,
+      [...args, '--large', '1', '--large-mb', String(largeMb)],
+      {
+        cwd: ROOT,
+        maxBuffer: 1 << 20,
+      },
+    );
     const summary = await readSummary(dir);
     if (!summary) throw new Error(`corpus generation wrote no ${SUMMARY_FILE} in ${dir}`);
     return { dir, summary };

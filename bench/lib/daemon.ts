@@ -40,13 +40,24 @@ export async function assertCliBuilt(): Promise<void> {
   try {
     await access(CLI);
   } catch {
-    throw new Error(`${CLI} is missing: run \`npm run prepare\` (node scripts/build-cli.mjs) first`);
+    throw new Error(
+      `${CLI} is missing: run \`npm run prepare\` (node scripts/build-cli.mjs) first`,
+    );
   }
 }
 
 /** Spawns `node dist/cli.js --server URL --share DIR... --state-dir DIR` with the bench token in env. */
 export function spawnDaemon(o: DaemonOptions): Daemon {
-  const args = [CLI, '--server', o.serverUrl, '--share', ...o.shares, '--state-dir', o.stateDir, ...(o.extraArgs ?? [])];
+  const args = [
+    CLI,
+    '--server',
+    o.serverUrl,
+    '--share',
+    ...o.shares,
+    '--state-dir',
+    o.stateDir,
+    ...(o.extraArgs ?? []),
+  ];
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, args, {
     env: { ...process.env, TUNECAMP_TOKEN: BENCH_TOKEN },
@@ -60,7 +71,9 @@ export function spawnDaemon(o: DaemonOptions): Daemon {
     lines.push(...parts);
     if (lines.length > 40) lines.splice(0, lines.length - 40);
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   if (child.pid === undefined) throw new Error('could not start the daemon');
   return {
     pid: child.pid,

@@ -36,7 +36,10 @@ export async function waitPublished(
   void o.daemon?.exited.then(() => (exited = true));
   for (;;) {
     const now = performance.now();
-    const session = hub.sessions().filter((s) => s.id !== o.exclude).at(-1);
+    const session = hub
+      .sessions()
+      .filter((s) => s.id !== o.exclude)
+      .at(-1);
     const list = session?.tracks ?? [];
     if (list !== lastList || session?.id !== lastSession) {
       lastList = list;
@@ -48,7 +51,9 @@ export async function waitPublished(
     }
     if (exited) throw new Error(`daemon exited before publishing:\n${o.daemon?.tail()}`);
     if (now > deadline) {
-      throw new Error(`not published within ${o.timeoutMs} ms (hub holds ${list.length}, want ≥ ${o.min})\n${o.daemon?.tail() ?? ''}`);
+      throw new Error(
+        `not published within ${o.timeoutMs} ms (hub holds ${list.length}, want ≥ ${o.min})\n${o.daemon?.tail() ?? ''}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -61,7 +66,11 @@ export function lastUpgradeAt(hub: Hub): number {
 }
 
 /** Polls `predicate` every `everyMs` until it holds; resolves with `performance.now()` then, or rejects at the deadline. */
-export async function pollUntil(predicate: () => boolean, timeoutMs: number, everyMs = 20): Promise<number> {
+export async function pollUntil(
+  predicate: () => boolean,
+  timeoutMs: number,
+  everyMs = 20,
+): Promise<number> {
   const deadline = performance.now() + timeoutMs;
   while (!predicate()) {
     if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
@@ -97,12 +106,15 @@ export function listen(hub: Hub, sessionId: string, trackId: string): Listener {
     req = http.get(url, { agent: false }, (res) => {
       const expected = Number(res.headers['content-length'] ?? 0);
       res.on('data', (c: Buffer) => (bytes += c.length));
-      const finish = (): void => resolve({ status: res.statusCode ?? 0, bytes, ms: performance.now() - started, expected });
+      const finish = (): void =>
+        resolve({ status: res.statusCode ?? 0, bytes, ms: performance.now() - started, expected });
       res.on('end', finish);
       res.on('close', finish);
       res.on('error', finish);
     });
-    req.on('error', () => resolve({ status: 0, bytes, ms: performance.now() - started, expected: 0 }));
+    req.on('error', () =>
+      resolve({ status: 0, bytes, ms: performance.now() - started, expected: 0 }),
+    );
   });
   return { bytes: () => bytes, done, abort: () => req?.destroy() };
 }

@@ -29,8 +29,14 @@ export async function sampleProc(pid: number): Promise<ProcSample> {
   // The command name may hold spaces and parentheses: fields start after the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-  const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-  return { at: performance.now(), cpuMs: (ticks * 1000) / CLK_TCK, rssBytes: kb('VmRSS') * 1024, peakRssBytes: kb('VmHWM') * 1024 };
+  const kb = (key: string): number =>
+    Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  return {
+    at: performance.now(),
+    cpuMs: (ticks * 1000) / CLK_TCK,
+    rssBytes: kb('VmRSS') * 1024,
+    peakRssBytes: kb('VmHWM') * 1024,
+  };
 }
 
 /** Samples a process every `intervalMs` until stopped; keeps the highest RSS seen. */
@@ -75,6 +81,11 @@ export class ProcWatch {
     await this.tick();
     const first = this.first!;
     const end = this.last!;
-    return { cpuMs: end.cpuMs - first.cpuMs, wallMs: end.at - first.at, maxRssBytes: this.maxRssBytes, end };
+    return {
+      cpuMs: end.cpuMs - first.cpuMs,
+      wallMs: end.at - first.at,
+      maxRssBytes: this.maxRssBytes,
+      end,
+    };
   }
 }

@@ -39,7 +39,12 @@ function fmt(n: number): string {
 }
 
 /** min / median / max of a figure, formatted. */
-export function summarize(f: Figure): { min: string; median: string; max: string; verdict: string } {
+export function summarize(f: Figure): {
+  min: string;
+  median: string;
+  max: string;
+  verdict: string;
+} {
   const s = sorted(f.values);
   const med = median(s);
   let verdict = '';

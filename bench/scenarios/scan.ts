@@ -36,7 +36,12 @@ export async function coldScan(ctx: BenchContext): Promise<void> {
         unit: 's',
         values: [(atPublish?.cpuMs ?? NaN) / 1000],
       });
-      ctx.add({ key: 'cold.peakRss', measures: 'daemon peak RSS (VmHWM) by publish', unit: MiB, values: [mib(atPublish?.peakRssBytes ?? NaN)] });
+      ctx.add({
+        key: 'cold.peakRss',
+        measures: 'daemon peak RSS (VmHWM) by publish',
+        unit: MiB,
+        values: [mib(atPublish?.peakRssBytes ?? NaN)],
+      });
       await ctx.stopDaemon(hub, d);
       ctx.warmStateDir ??= stateDir;
     }
@@ -84,7 +89,12 @@ export async function warmRestart(ctx: BenchContext): Promise<void> {
         target: '< 1.5 s (20k)',
         pass: (m) => m < 1.5,
       });
-      ctx.add({ key: 'warm.cpu', measures: 'daemon CPU time from spawn to published (warm)', unit: 's', values: [(at?.cpuMs ?? NaN) / 1000] });
+      ctx.add({
+        key: 'warm.cpu',
+        measures: 'daemon CPU time from spawn to published (warm)',
+        unit: 's',
+        values: [(at?.cpuMs ?? NaN) / 1000],
+      });
       await ctx.stopDaemon(hub, d);
     }
   } finally {
@@ -142,7 +152,13 @@ export async function scale(ctx: BenchContext): Promise<void> {
     const watch = new ProcWatch(d.pid, 200);
     await watch.start();
     const p = await ctx.published(hub, d, corpus, { timeoutMs: 30 * 60_000 });
-    ctx.add({ key: 'scale.publish', measures: `cold scan of ${n} tracks: spawn → hub holds the manifest`, unit: 's', values: [(p.at - d.spawnedAt) / 1000], target: 'completes' });
+    ctx.add({
+      key: 'scale.publish',
+      measures: `cold scan of ${n} tracks: spawn → hub holds the manifest`,
+      unit: 's',
+      values: [(p.at - d.spawnedAt) / 1000],
+      target: 'completes',
+    });
     const manifestMiB = mib(Buffer.byteLength(JSON.stringify(hub.tracks(p.sessionId))));
     await new Promise((r) => setTimeout(r, 11_000)); // not a "replaced within 10 s" session (see live.ts)
     hub.kick(p.sessionId);
@@ -157,7 +173,14 @@ export async function scale(ctx: BenchContext): Promise<void> {
       note: `manifest ≈ ${manifestMiB.toFixed(1)} MiB of JSON`,
     });
     const r = await watch.stop();
-    ctx.add({ key: 'scale.peakRss', measures: `daemon peak RSS (VmHWM) over scan and resend, ${n} tracks`, unit: MiB, values: [mib(r.end.peakRssBytes)], target: '< 400 MiB', pass: (m) => m < 400 });
+    ctx.add({
+      key: 'scale.peakRss',
+      measures: `daemon peak RSS (VmHWM) over scan and resend, ${n} tracks`,
+      unit: MiB,
+      values: [mib(r.end.peakRssBytes)],
+      target: '< 400 MiB',
+      pass: (m) => m < 400,
+    });
     await ctx.stopDaemon(hub, d);
   } finally {
     await hub.close();

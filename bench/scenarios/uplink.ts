@@ -16,11 +16,19 @@ export async function slowUplink(ctx: BenchContext): Promise<void> {
   const stateDir = await ensureWarm(ctx);
   const corpus = await ctx.corpus(ctx.config.tracks);
   const hub = await startBenchHub();
-  const proxy = await startThrottleProxy({ targetHost: '127.0.0.1', targetPort: hub.port, upBitsPerSecond: UPLINK_BITS });
+  const proxy = await startThrottleProxy({
+    targetHost: '127.0.0.1',
+    targetPort: hub.port,
+    upBitsPerSecond: UPLINK_BITS,
+  });
   const streamSeconds = ctx.config.quick ? 5 : 15;
   try {
     hub.setPinging(false); // the bench sends its own pings so it knows when each left
-    const d = ctx.spawn({ serverUrl: `http://127.0.0.1:${proxy.port}`, shares: [corpus.dir], stateDir });
+    const d = ctx.spawn({
+      serverUrl: `http://127.0.0.1:${proxy.port}`,
+      shares: [corpus.dir],
+      stateDir,
+    });
     const p = await ctx.published(hub, d, corpus, { timeoutMs: 600_000 });
     const tid = largeTrackId(hub, corpus);
     for (let run = 0; run < Math.max(1, ctx.config.runs - 1); run++) {
@@ -79,7 +87,8 @@ export async function slowUplink(ctx: BenchContext): Promise<void> {
       const lost = sentAt.length;
       ctx.add({
         key: 'uplink.pongP99',
-        measures: 'behind a 20 Mbit/s uplink, streaming: hub ping → pong received, 99th percentile (pings every 200 ms)',
+        measures:
+          'behind a 20 Mbit/s uplink, streaming: hub ping → pong received, 99th percentile (pings every 200 ms)',
         unit: 'ms',
         values: [quantile(latencies, 0.99)],
         target: '≤ 300 ms',
@@ -88,7 +97,8 @@ export async function slowUplink(ctx: BenchContext): Promise<void> {
       });
       ctx.add({
         key: 'uplink.afterCancel',
-        measures: 'bytes the daemon still sent up the 20 Mbit/s link after the listener hung up (hub sent cancel_request)',
+        measures:
+          'bytes the daemon still sent up the 20 Mbit/s link after the listener hung up (hub sent cancel_request)',
         unit: 'KiB',
         values: [(last - upAtCancel) / 1024],
         target: '< 512 KiB',
@@ -96,25 +106,29 @@ export async function slowUplink(ctx: BenchContext): Promise<void> {
       });
       ctx.add({
         key: 'uplink.pongP99Net',
-        measures: 'the same, minus the time the kernel socket buffers (sampled with ss) take to drain at 20 Mbit/s: the daemon-side share (estimate)',
+        measures:
+          'the same, minus the time the kernel socket buffers (sampled with ss) take to drain at 20 Mbit/s: the daemon-side share (estimate)',
         unit: 'ms',
         values: [quantile(netLatencies, 0.99)],
       });
       ctx.add({
         key: 'uplink.kernelQueue',
-        measures: 'bytes held in loopback kernel socket buffers between daemon and proxy while streaming (mean of ss samples)',
+        measures:
+          'bytes held in loopback kernel socket buffers between daemon and proxy while streaming (mean of ss samples)',
         unit: 'KiB',
         values: [queues.reduce((a, b) => a + b, 0) / Math.max(1, queues.length) / 1024],
       });
       ctx.add({
         key: 'uplink.afterCancelNet',
-        measures: 'bytes after the hang-up minus what the kernel buffers already held at that moment: what the daemon itself still sent',
+        measures:
+          'bytes after the hang-up minus what the kernel buffers already held at that moment: what the daemon itself still sent',
         unit: 'KiB',
         values: [Math.max(0, last - upAtCancel - kernelAtCancel) / 1024],
       });
       ctx.add({
         key: 'uplink.goodput',
-        measures: 'file bytes delivered to the listener through the 20 Mbit/s link (base64 costs 4/3)',
+        measures:
+          'file bytes delivered to the listener through the 20 Mbit/s link (base64 costs 4/3)',
         unit: 'Mbit/s',
         values: [(streamed * 8) / 1e6 / (streamMs / 1000)],
       });

@@ -155,4 +155,16 @@ describe('a live library through the engine', () => {
     await writeFile(path.join(a, 'polled.mp3'), await mp3('polled'));
     await waitTracks(hub, (t) => t.length === 2, 8000);
   });
+
+  it('renames an untagged file: same id, title follows the new file name', async () => {
+    const untagged = await readFile(path.join(CORPUS, 'silence-2s-16000 [no-tags].CBR-128.mp3'));
+    await writeFile(path.join(a, 'Old Name.mp3'), untagged);
+    running = await startEngine(hub, [a]);
+    const before = await waitTracks(hub, (t) => t.some((x) => x.title === 'Old Name'));
+    const id = before.find((x) => x.title === 'Old Name')!.id;
+    await rename(path.join(a, 'Old Name.mp3'), path.join(a, 'New Name.mp3'));
+    const after = await waitTracks(hub, (t) => t.some((x) => x.title === 'New Name'), 8000);
+    expect(after.find((x) => x.title === 'New Name')!.id).toBe(id);
+    expect(after.some((x) => x.title === 'Old Name')).toBe(false);
+  });
 });

@@ -18,6 +18,7 @@ import { EngineConnection } from './engine-connection';
 import { FolderSet } from './folder-set';
 import { folderConflict } from './folders';
 import { Library, type LibraryOptions } from './library/library';
+import { sharedParsePool } from './library/parse-pool';
 import { ScanCache } from './library/scan-cache';
 import { writeFileAtomic } from './fs/atomic-write';
 import { silentLogger, type Logger } from './logger';
@@ -48,6 +49,13 @@ export interface EngineOptions {
 
 const STATS_FILE = 'stats.json';
 
+/** Sends the parse pool's warnings (e.g. threads unavailable) to the activity log. */
+function onParsePoolWarning(fn: (message: string) => void): () => void {
+  const pool = sharedParsePool();
+  pool.on('warning', fn);
+  return () => pool.off('warning', fn);
+}
+
 type Listener<E extends EventName> = (payload: Events[E]) => void;
 
 /**
@@ -65,6 +73,7 @@ export class Engine implements Api {
   private readonly activity = new ActivityLog();
   private statsTimer: NodeJS.Timeout | null = null;
   private transfersTimer: NodeJS.Timeout | null = null;
+  private offParseWarning: (() => void) | null = null;
   private readonly log: Logger;
   private publishTimer: NodeJS.Timeout | null = null;
   private foldersTimer: NodeJS.Timeout | null = null;
@@ -138,6 +147,7 @@ export class Engine implements Api {
     this.started = true;
     for (const problem of this.opts.settings.problems) this.note('warn', `Settings: ${problem}`);
     for (const warning of this.cache.warnings) this.note('warn', warning);
+    this.offParseWarning = onParsePoolWarning((w) => this.note('warn', w));
     this.cache.on('warning', (w) => this.note('warn', w));
     const settings = this.opts.settings.get();
     for (const f of settings.folders) {
@@ -163,6 +173,7 @@ export class Engine implements Api {
     await this.folders.closeAll();
     await this.cache.save();
     await this.saveStats();
+    this.offParseWarning?.();
     this.started = false;
   }
 

@@ -85,6 +85,26 @@ describe('applyChanges after watcher events', () => {
     expect(lib.get(id)?.path).toBe(to);
   });
 
+  it('lets a title taken from the file name follow a rename; tag titles stay', async () => {
+    const { lib, parsed } = await setup();
+    const untagged = await place(SAMPLES.untagged, path.join(dir, 'Old Name.mp3'));
+    await lib.applyChanges(dir, [untagged], opts);
+    expect(lib.entries().find((e) => e.path === untagged)?.title).toBe('Old Name');
+    parsed.length = 0;
+    const renamed = path.join(dir, 'New Name.mp3');
+    await rename(untagged, renamed);
+    const tagged = path.join(dir, 'A', 'two.mp3');
+    await rename(tagged, path.join(dir, 'A', 'three.mp3'));
+    const d = await lib.applyChanges(
+      dir,
+      [untagged, renamed, tagged, path.join(dir, 'A', 'three.mp3')],
+      opts,
+    );
+    expect(parsed).toEqual([]);
+    expect(d.moved.map((m) => m.entry.title).sort()).toEqual(['Home', 'New Name']);
+    expect(lib.entries().map((e) => e.title)).not.toContain('Old Name');
+  });
+
   it('treats a file moved into an excluded folder as removed, and skips broken files', async () => {
     const { lib } = await setup();
     const from = path.join(dir, 'A', 'two.mp3');

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
-import type { TrackReader } from './parse-pool';
-import { readTrack } from './read-track';
+import type { TrackReader } from './parse-types';
+import { readTrack, retitle } from './read-track';
 import type { FileStamp, ParsedTrack } from './read-track';
 import type { ScanCache } from './scan-cache';
 import type { LibraryEntry } from './types';
@@ -70,8 +70,14 @@ export async function examineFile(
   }
   const hit = deps.cache.lookup(file.path, stamp);
   if (hit) {
-    if (deps.cache.get(file.path) !== hit) deps.cache.set(file.path, { ...hit, ...stamp });
-    if (hit.track) return { kind: 'entry', entry: makeEntry(file, root, stamp, hit.track) };
+    let track = hit.track;
+    if (deps.cache.get(file.path) !== hit) {
+      // Found under another path: a rename or move, not re-read.
+      const from = deps.cache.pathOf(stamp);
+      if (track && from !== undefined) track = retitle(track, from, file.path);
+      deps.cache.set(file.path, { ...hit, ...stamp, track });
+    }
+    if (track) return { kind: 'entry', entry: makeEntry(file, root, stamp, track) };
     return { kind: 'skip', reason: hit.skip ?? 'skipped' };
   }
   deps.onParse?.(file.path);

@@ -7,7 +7,7 @@ import type { Outcome } from './examine';
 import { createExcluder, hasJunkSegment } from './exclude';
 import { isAudioFile } from './mime';
 import { sharedParsePool } from './parse-pool';
-import type { TrackReader } from './parse-pool';
+import type { TrackReader } from './parse-types';
 import { DEFAULT_PARSE_TIMEOUT_MS } from './read-track';
 import type { ScanCache } from './scan-cache';
 import { TaskPool } from './task-pool';
@@ -59,7 +59,8 @@ export class Library extends EventEmitter<{
   constructor(opts: LibraryOptions) {
     super();
     this.cache = opts.cache;
-    this.parsePool = opts.parseConcurrency ?? 16;
+    // Enough files in flight to keep every parse thread fed (threads x 8) while the walk stats ahead.
+    this.parsePool = opts.parseConcurrency ?? 32;
     this.timeoutMs = opts.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
     this.walkConcurrency = opts.walkConcurrency ?? 8;
     this.onParse = opts.onParse;

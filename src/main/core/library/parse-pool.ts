@@ -1,21 +1,13 @@
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
-import type { Worker } from 'node:worker_threads';
-import type { ParseReply, ParseRequest, WorkerTestHooks } from './parse-messages';
+import { AbortGroups } from './abort-groups';
+import type { TrackReader, WorkerTestHooks } from './parse-types';
+import { ParseThread } from './parse-thread';
+import type { ThreadJob as Job } from './parse-thread';
 import { readTrack } from './read-track';
 import type { FileStamp, ReadResult } from './read-track';
-import { parseWorkerFile, startWorker } from './worker-entry';
+import { parseWorkerFile } from './worker-entry';
 import { formatDuration } from '../fs/with-timeout';
-
-/** What a reader needs besides the path: the caller's fresh stamp, the per-file limit, the scan's signal. */
-export interface ReadOptions {
-  stamp: FileStamp;
-  timeoutMs: number;
-  signal?: AbortSignal;
-}
-
-/** Reads one file (id and tags); never rejects, like `readTrack`. */
-export type TrackReader = (filePath: string, opts: ReadOptions) => Promise<ReadResult>;
 
 /** Tuning of a ParsePool; the defaults suit a scan. */
 export interface ParsePoolOptions {
@@ -31,25 +23,6 @@ export interface ParsePoolOptions {
   entry?: URL;
   /** Test-only behaviour of the workers. */
   testHooks?: WorkerTestHooks;
-}
-
-interface Job {
-  seq: number;
-  path: string;
-  stamp: FileStamp;
-  timeoutMs: number;
-  signal?: AbortSignal;
-  settled: boolean;
-  settle: (r: ReadResult) => void;
-  timer?: NodeJS.Timeout;
-}
-
-interface Slot {
-  worker: Worker;
-  ready: boolean;
-  /** Running one suspect alone: takes nothing else until it answers. */
-  solo: boolean;
-  jobs: Map<number, Job>;
 }
 
 /** Worker threads for a scan: one per core, at least 1, at most 4. */
@@ -74,7 +47,7 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
   private readonly graceMs: number;
   private readonly file: URL;
   private readonly hooks: WorkerTestHooks;
-  private readonly slots = new Set<Slot>();
+  private readonly slots = new Set<ParseThread>();
   private readonly queue: Job[] = [];
   /** Files that were on a thread that hung or crashed: each is re-run alone to find the culprit. */
   private readonly suspects: Job[] = [];
@@ -83,7 +56,7 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
   private fallback = false;
   private busy = false;
   private idleTimer?: NodeJS.Timeout;
-  private readonly watched = new Map<AbortSignal, { jobs: Set<Job>; onAbort: () => void }>();
+  private readonly aborts = new AbortGroups<Job>((jobs) => this.cancel(jobs));
 
   constructor(opts: ParsePoolOptions = {}) {
     super();
@@ -91,7 +64,7 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
     this.perThread = Math.max(1, opts.perThread ?? 8);
     this.idleMs = opts.idleMs ?? 5000;
     this.graceMs = opts.graceMs ?? 1000;
-    this.file = opts.entry ?? parseWorkerFile(import.meta.url).file;
+    this.file = opts.entry ?? parseWorkerFile(import.meta.url);
     this.hooks = opts.testHooks ?? {};
   }
 
@@ -125,11 +98,11 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
         settle: (r) => {
           if (job.settled) return;
           job.settled = true;
-          if (job.signal) this.unwatch(job.signal, job);
+          if (job.signal) this.aborts.delete(job.signal, job);
           resolve(r);
         },
       };
-      if (job.signal) this.watch(job.signal, job);
+      if (job.signal) this.aborts.add(job.signal, job);
       this.setBusy(true);
       this.queue.push(job);
       this.pump();
@@ -140,40 +113,20 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
   close(): void {
     clearTimeout(this.idleTimer);
     const pending = [...this.suspects.splice(0), ...this.queue.splice(0)];
-    for (const slot of [...this.slots]) pending.push(...this.drop(slot));
+    for (const t of [...this.slots]) pending.push(...this.drop(t));
     for (const job of pending) this.runHere(job);
     this.busy = false;
   }
 
-  /** One 'abort' listener per signal, not per file: a scan has dozens of files in flight. */
-  private watch(signal: AbortSignal, job: Job): void {
-    let w = this.watched.get(signal);
-    if (!w) {
-      const jobs = new Set<Job>();
-      const onAbort = () => {
-        for (const j of jobs) {
-          for (const list of [this.queue, this.suspects]) {
-            const i = list.indexOf(j);
-            if (i >= 0) list.splice(i, 1);
-          }
-          j.settle(cancelled(j.stamp));
-        }
-        this.checkIdle();
-      };
-      w = { jobs, onAbort };
-      this.watched.set(signal, w);
-      signal.addEventListener('abort', onAbort, { once: true });
+  private cancel(jobs: Job[]): void {
+    for (const job of jobs) {
+      for (const list of [this.queue, this.suspects]) {
+        const i = list.indexOf(job);
+        if (i >= 0) list.splice(i, 1);
+      }
+      job.settle(cancelled(job.stamp));
     }
-    w.jobs.add(job);
-  }
-
-  private unwatch(signal: AbortSignal, job: Job): void {
-    const w = this.watched.get(signal);
-    if (!w) return;
-    w.jobs.delete(job);
-    if (w.jobs.size > 0) return;
-    signal.removeEventListener('abort', w.onAbort);
-    this.watched.delete(signal);
+    this.checkIdle();
   }
 
   private pump(): void {
@@ -188,15 +141,15 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
       if (this.suspects.length === 0) break;
       if (slot.jobs.size > 0) continue;
       slot.solo = true;
-      this.dispatch(slot, this.suspects.shift() as Job);
+      slot.send(this.suspects.shift() as Job);
     }
     while (this.suspects.length === 0 && this.queue.length > 0) {
-      let best: Slot | undefined;
+      let best: ParseThread | undefined;
       for (const s of ready)
         if (!s.solo && s.jobs.size < this.perThread && (!best || s.jobs.size < best.jobs.size))
           best = s;
       if (!best) break;
-      this.dispatch(best, this.queue.shift() as Job);
+      best.send(this.queue.shift() as Job);
     }
     // Grow only while more files wait than the threads already starting will take.
     const starting = this.slots.size - ready.length;
@@ -204,53 +157,29 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
     if (waiting > starting * this.perThread && this.slots.size < this.max) this.spawn();
   }
 
-  private dispatch(slot: Slot, job: Job): void {
-    slot.jobs.set(job.seq, job);
-    // Inside the thread readTrack enforces the limit itself; no answer by limit + grace means the
-    // thread's own timers cannot run: it is stuck in synchronous code.
-    job.timer = setTimeout(() => this.onStuck(slot, job), job.timeoutMs + this.graceMs);
-    const req: ParseRequest = {
-      seq: job.seq,
-      path: job.path,
-      stamp: job.stamp,
-      timeoutMs: job.timeoutMs,
-    };
-    slot.worker.postMessage(req);
-  }
-
   private spawn(): void {
-    let worker: Worker;
+    let t: ParseThread;
     try {
-      worker = startWorker(this.file, this.hooks);
+      t = new ParseThread(this.file, this.hooks, this.graceMs, {
+        ready: () => this.pump(),
+        reply: (job, result) => {
+          job.settle(result);
+          this.pump();
+          this.checkIdle();
+        },
+        stuck: (job) => this.onStuck(t, job),
+        lost: (err) => this.onLost(t, err),
+      });
     } catch (err) {
       this.fallBack(err);
       return;
     }
     this.started++;
-    const slot: Slot = { worker, ready: false, solo: false, jobs: new Map() };
-    this.slots.add(slot);
-    if (!this.busy) worker.unref();
-    worker.on('message', (m: ParseReply) => this.onReply(slot, m));
-    worker.on('error', (err) => this.onLost(slot, err));
-    worker.on('exit', (code) => this.onLost(slot, new Error(`exit code ${code}`)));
+    this.slots.add(t);
+    t.keepAlive(this.busy);
   }
 
-  private onReply(slot: Slot, m: ParseReply): void {
-    if ('ready' in m) {
-      slot.ready = true;
-    } else {
-      const job = slot.jobs.get(m.seq);
-      if (!job) return;
-      slot.jobs.delete(m.seq);
-      clearTimeout(job.timer);
-      if (slot.jobs.size === 0) slot.solo = false;
-      job.settle(m.result);
-    }
-    this.pump();
-    this.checkIdle();
-  }
-
-  private onStuck(slot: Slot, job: Job): void {
+  private onStuck(slot: ParseThread, job: Job): void {
     if (!this.slots.has(slot)) return;
     const alone = slot.solo || slot.jobs.size === 1;
     const jobs = this.drop(slot);
@@ -262,7 +191,7 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
   }
 
   /** A thread ended or failed on its own: before it was ready, threads do not work here at all. */
-  private onLost(slot: Slot, err: Error): void {
+  private onLost(slot: ParseThread, err: Error): void {
     if (!this.slots.has(slot)) return;
     const alone = slot.solo || slot.jobs.size === 1;
     const jobs = this.drop(slot);
@@ -276,13 +205,9 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
   }
 
   /** Remove and terminate a thread; returns the files it had in flight. */
-  private drop(slot: Slot): Job[] {
-    this.slots.delete(slot);
-    void slot.worker.terminate().catch(() => undefined);
-    const jobs = [...slot.jobs.values()];
-    for (const j of jobs) clearTimeout(j.timer);
-    slot.jobs.clear();
-    return jobs;
+  private drop(t: ParseThread): Job[] {
+    this.slots.delete(t);
+    return t.stop();
   }
 
   private fallBack(err: unknown): void {
@@ -319,10 +244,7 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
     if (busy) clearTimeout(this.idleTimer);
     if (busy === this.busy) return;
     this.busy = busy;
-    for (const s of this.slots) {
-      if (busy) s.worker.ref();
-      else s.worker.unref();
-    }
+    for (const t of this.slots) t.keepAlive(busy);
   }
 }
 

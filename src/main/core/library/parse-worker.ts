@@ -5,12 +5,15 @@
  */
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ParseReply, ParseRequest, WorkerTestHooks } from './parse-messages';
-import { readTrack } from './read-track';
+import type { ParseReply, ParseRequest, WorkerTestHooks } from './parse-types';
+import { IN_MEMORY_LIMIT, readTrack } from './read-track';
+import { ScratchBuffers } from './scratch-buffers';
 
 const port = parentPort;
 if (!port) throw new Error('parse-worker must be started as a worker thread');
 const hooks = (workerData ?? {}) as WorkerTestHooks;
+// One buffer per file in flight (the pool sends a handful at a time); freed with the thread.
+const scratch = new ScratchBuffers(IN_MEMORY_LIMIT, 16);
 
 async function handle(req: ParseRequest): Promise<void> {
   const name = path.basename(req.path);
@@ -22,7 +25,11 @@ async function handle(req: ParseRequest): Promise<void> {
   }
   if (name === hooks.crashOn) process.exit(70);
   // readTrack never rejects and keeps its own (async) time limit; the pool adds the hard one.
-  const result = await readTrack(req.path, { stamp: req.stamp, timeoutMs: req.timeoutMs });
+  const result = await readTrack(req.path, {
+    stamp: req.stamp,
+    timeoutMs: req.timeoutMs,
+    scratch,
+  });
   const reply: ParseReply = { seq: req.seq, result };
   port?.postMessage(reply);
 }

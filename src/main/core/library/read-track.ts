@@ -7,6 +7,7 @@ import * as strtok3 from 'strtok3';
 import type { ITokenizer, ITokenizerOptions } from 'strtok3';
 import { idFromBuffer, idFromTokenizer } from './fingerprint';
 import { audioFormatOf } from './mime';
+import type { ScratchBuffers } from './scratch-buffers';
 import { describeFsError } from '../fs/fs-errors';
 import { formatDuration } from '../fs/with-timeout';
 
@@ -69,6 +70,15 @@ export function titleFromFileName(filePath: string): string {
   return stem.trim() || base;
 }
 
+/**
+ * The track as found under a new path (rename or move): a title that was the old file name follows
+ * the new one; tag titles stay (pure).
+ */
+export function retitle(track: ParsedTrack, from: string, to: string): ParsedTrack {
+  const old = titleFromFileName(from);
+  return track.title === old ? { ...track, title: titleFromFileName(to) } : track;
+}
+
 const clean = (v: unknown): string | undefined => {
   if (typeof v !== 'string') return undefined;
   // Strip control characters some taggers leave in; the server stores these strings as is.
@@ -104,11 +114,18 @@ export function toParsedTrack(filePath: string, id: string, meta: IAudioMetadata
  * Read one audio file: stamp, content id and tags, within `timeoutMs` (default 10 s). Never rejects:
  * a file that cannot be opened, hangs, or does not parse becomes `{ ok: false, reason }`. `signal`
  * (the scan's) aborts the read early; the result is then a skip the caller should discard. `stamp`
- * is the caller's fresh stat of the file (saves a syscall per file on large scans).
+ * is the caller's fresh stat of the file (saves a syscall per file on large scans). `scratch` lends
+ * reusable buffers for small files (a buffer is given back only after its parse has settled).
  */
 export async function readTrack(
   filePath: string,
-  opts: { timeoutMs?: number; signal?: AbortSignal; parse?: TagParser; stamp?: FileStamp } = {},
+  opts: {
+    timeoutMs?: number;
+    signal?: AbortSignal;
+    parse?: TagParser;
+    stamp?: FileStamp;
+    scratch?: ScratchBuffers;
+  } = {},
 ): Promise<ReadResult> {
   // A fresh options object per file: music-metadata writes the APE footer it found into the options
   // (`apeHeader`), so a shared object lets concurrent parses read each other's tag offsets.
@@ -148,11 +165,13 @@ export async function readTrack(
     if (size === 0) return { ok: false, reason: 'empty file', stamp };
     let id: string;
     let tokenizer: ITokenizer;
+    let lent: Buffer | undefined;
     const fileInfo = { path: filePath, size };
     try {
       if (size <= IN_MEMORY_LIMIT || !fromFile) {
         // One read serves both the id and the tags.
-        const buf = await readWhole(filePath, size);
+        lent = opts.scratch?.take(size);
+        const buf = await readWhole(filePath, size, lent);
         id = idFromBuffer(buf);
         tokenizer = strtok3.fromBuffer(buf, { fileInfo, abortSignal: signal });
       } else {
@@ -172,6 +191,7 @@ export async function readTrack(
         tokenizer = t;
       }
     } catch (err) {
+      if (lent) opts.scratch?.give(lent);
       if (err instanceof FileChangedError) return { ok: false, reason: err.message, stamp };
       return { ok: false, reason: `could not read file: ${describeFsError(err)}`, stamp };
     }
@@ -188,6 +208,8 @@ export async function readTrack(
       return { ok: false, reason: `could not read tags: ${describeParseError(err)}`, stamp };
     } finally {
       await tokenizer.close().catch(() => undefined);
+      // Only once the parser is done with it (a timed-out parse gets here late, or never).
+      if (lent) opts.scratch?.give(lent);
     }
   };
   try {
@@ -204,12 +226,12 @@ class FileChangedError extends Error {
   }
 }
 
-/** Read exactly `size` bytes of a file (one read call in the common case). */
-async function readWhole(filePath: string, size: number): Promise<Buffer> {
+/** Read exactly `size` bytes of a file into `into` or a new buffer (one read call in the common case). */
+async function readWhole(filePath: string, size: number, into?: Buffer): Promise<Buffer> {
   const fh = await open(filePath, OPEN_FLAGS);
   try {
     // allocUnsafe: every byte is overwritten by the read (a short read is rejected below).
-    const buf = Buffer.allocUnsafe(size);
+    const buf = into ?? Buffer.allocUnsafe(size);
     let done = 0;
     while (done < size) {
       const { bytesRead } = await fh.read(buf, done, size - done, done);

@@ -155,6 +155,11 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
     return other === undefined ? undefined : this.records.get(other);
   }
 
+  /** The path this file version (same inode, size and mtime) was last recorded under, if any. */
+  pathOf(stamp: FileStamp): string | undefined {
+    return this.byInode.get(inodeKey(stamp));
+  }
+
   /** Remember the result for a file version; call `scheduleSave()` after a batch. */
   set(filePath: string, record: CacheRecord): void {
     this.put(filePath, record);

@@ -7,12 +7,8 @@ import { Worker } from 'node:worker_threads';
  * (dist/parse-worker.js next to dist/cli.js, out/main/parse-worker.js next to out/main/index.js),
  * or the TypeScript source beside this file when the sources run directly (vitest).
  */
-export function parseWorkerFile(moduleUrl: string): { file: URL; typescript: boolean } {
-  const typescript = moduleUrl.endsWith('.ts');
-  return {
-    file: new URL(typescript ? './parse-worker.ts' : './parse-worker.js', moduleUrl),
-    typescript,
-  };
+export function parseWorkerFile(moduleUrl: string): URL {
+  return new URL(moduleUrl.endsWith('.ts') ? './parse-worker.ts' : './parse-worker.js', moduleUrl);
 }
 
 /**
@@ -24,9 +20,13 @@ export function parseWorkerFile(moduleUrl: string): { file: URL; typescript: boo
 export function startWorker(file: URL, workerData: unknown): Worker {
   // execArgv []: the parent's flags (an inspector port, Electron's switches) are not for this thread.
   if (!file.pathname.endsWith('.ts')) return new Worker(file, { workerData, execArgv: [] });
-  const tsx = pathToFileURL(createRequire(file).resolve('tsx/esm/api')).href;
+  // tsx's ESM API (its CommonJS twin, which `require.resolve` finds, fails when imported on Node 20).
+  const api = createRequire(file)
+    .resolve('tsx/esm/api')
+    .replace(/\.cjs$/, '.mjs');
+  const tsx = pathToFileURL(api).href;
   const code =
     `import(${JSON.stringify(tsx)})` +
-    `.then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(file.href)}); })`;
+    `.then((m) => { m.register(); return import(${JSON.stringify(file.href)}); })`;
   return new Worker(code, { eval: true, workerData, execArgv: [] });
 }

@@ -1,5 +1,15 @@
 import type { FileStamp, ReadResult } from './read-track';
 
+/** What a reader needs besides the path: the caller's fresh stamp, the per-file limit, the scan's signal. */
+export interface ReadOptions {
+  stamp: FileStamp;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** Reads one file (id and tags); never rejects, like `readTrack`. */
+export type TrackReader = (filePath: string, opts: ReadOptions) => Promise<ReadResult>;
+
 /** One file for a parse worker: read it, fingerprint it, parse its tags. */
 export interface ParseRequest {
   seq: number;
