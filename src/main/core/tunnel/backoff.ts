@@ -82,6 +82,15 @@ export function retryDecision(
   return { retry: true, delayMs: nextDelay(attempt, opts) };
 }
 
+/**
+ * The first retry after a session that had been healthy (it outlived the conflict window) drops:
+ * 50-250 ms, so a server restart or a network blip costs listeners well under a second, while the
+ * jitter still spreads many clients out. Later retries fall back to `nextDelay`.
+ */
+export function quickRetryDelay(random: () => number): number {
+  return Math.round(50 + clamp01(random()) * 200);
+}
+
 function clamp01(n: number): number {
   return Number.isFinite(n) ? Math.min(Math.max(n, 0), 1) : 0.5;
 }

@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import type { ConnectionState, ConnectionStatus, ManifestTrack } from '../../../shared/contract';
-import { DEFAULT_BACKOFF, retryDecision, type BackoffOptions } from './backoff';
+import { DEFAULT_BACKOFF, quickRetryDelay, retryDecision, type BackoffOptions } from './backoff';
 import { encodeFrame, parseServerFrame, PONG_FRAME } from './frames';
 import { manifestFingerprint, validateManifest } from './manifest';
 import * as P from './problems';
@@ -247,6 +247,7 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
     this.clearTimer('publishTimer');
     if (!this.running) return;
     let problem = s.problem ?? P.problemForDrop(this.opts.server, code);
+    let quick = false;
     if (s.authAt !== undefined) {
       const v = judgeClose(
         Date.now() - s.authAt,
@@ -257,8 +258,12 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
       this.shortSessions = v.shortSessions;
       if (v.resetAttempts) this.attempt = 0;
       if (v.conflict) problem = P.problemForConflict();
+      quick = v.resetAttempts && !v.conflict;
     }
-    const decision = retryDecision(problem.failure, this.attempt++, this.backoff);
+    let decision = retryDecision(problem.failure, this.attempt++, this.backoff);
+    if (quick && decision.retry && problem.failure.kind === 'network') {
+      decision = { retry: true, delayMs: quickRetryDelay(this.backoff.random) };
+    }
     const { failure: _failure, ...shown } = problem;
     if (shown.status === undefined) delete shown.status;
     if (!decision.retry) {

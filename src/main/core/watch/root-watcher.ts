@@ -61,11 +61,11 @@ export class RootWatcher extends EventEmitter<{
     this.exclude = opts.exclude;
     this.factory = opts.watchFactory ?? defaultFactory;
     this.opts = {
-      quietMs: opts.quietMs ?? 1000,
+      quietMs: opts.quietMs ?? 600,
       maxWaitMs: opts.maxWaitMs ?? 5000,
       pollIntervalMs: opts.pollIntervalMs ?? 60_000,
       forcePolling: opts.forcePolling ?? false,
-      stabilityMs: opts.stabilityMs ?? 500,
+      stabilityMs: opts.stabilityMs ?? 300,
       rootCheckMs: opts.rootCheckMs ?? 5000,
       onlineCheckMs: opts.onlineCheckMs ?? 30_000,
       followSymlinks: opts.followSymlinks ?? false,

@@ -29,7 +29,7 @@ export interface RootWatcherOptions {
   root: string;
   /** The library's exclusion rule (patterns + junk list); excluded dirs are never watched. */
   exclude: ExcludeFn;
-  /** Emit after this much quiet (default 1000 ms)… */
+  /** Emit after this much quiet (default 600 ms)… */
   quietMs?: number;
   /** …but no later than this after the first event of a burst (default 5000 ms). */
   maxWaitMs?: number;
@@ -37,7 +37,7 @@ export interface RootWatcherOptions {
   pollIntervalMs?: number;
   /** Poll even where watching would work. */
   forcePolling?: boolean;
-  /** A file must keep the same size this long before it is reported (default 500 ms). */
+  /** A file must keep the same size this long before it is reported (default 300 ms). */
   stabilityMs?: number;
   /** How often an offline root is checked for its return (default 5000 ms). */
   rootCheckMs?: number;
