@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Stats } from 'node:fs';
 import { watch } from 'chokidar';
+import { DirWatcher, type IgnoreFn } from './dir-watcher';
 import { ChangeCoalescer } from './coalescer';
 import { toIgnored, type ExcludeFn } from './ignored';
 import { networkFsType } from './network-fs';
@@ -22,7 +23,10 @@ export type {
   WatchMode,
 } from './types';
 
-const defaultFactory: WatchFactory = (root, options) => watch(root, options);
+const defaultFactory: WatchFactory = (root, options) =>
+  process.env.TUNECAMP_WATCHER === 'chokidar'
+    ? watch(root, options)
+    : new DirWatcher(root, options.ignored as IgnoreFn);
 
 /**
  * Follows one shared root and reports what changed, in coalesced batches of paths. Falls back to
