@@ -7,10 +7,10 @@ describe('reconnecting after a healthy session drops', () => {
   let hub: Hub | undefined;
   afterEach(async () => hub?.close());
 
-  it('keeps the first retry between 50 and 250 ms', () => {
-    expect(quickRetryDelay(() => 0)).toBe(50);
-    expect(quickRetryDelay(() => 0.999999)).toBe(250);
-    expect(quickRetryDelay(() => Number.NaN)).toBe(150);
+  it('keeps the first retry between 20 and 120 ms', () => {
+    expect(quickRetryDelay(() => 0)).toBe(20);
+    expect(quickRetryDelay(() => 0.999999)).toBe(120);
+    expect(quickRetryDelay(() => Number.NaN)).toBe(70);
   });
 
   it('comes back within a fraction of a second, even with slow ordinary backoff', async () => {

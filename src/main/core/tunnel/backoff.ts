@@ -88,7 +88,7 @@ export function retryDecision(
  * jitter still spreads many clients out. Later retries fall back to `nextDelay`.
  */
 export function quickRetryDelay(random: () => number): number {
-  return Math.round(50 + clamp01(random()) * 200);
+  return Math.round(20 + clamp01(random()) * 100);
 }
 
 function clamp01(n: number): number {
