@@ -84,7 +84,7 @@ export function retryDecision(
 
 /**
  * The first retry after a session that had been healthy (it outlived the conflict window) drops:
- * 50-250 ms, so a server restart or a network blip costs listeners well under a second, while the
+ * 20-120 ms, so a server restart or a network blip costs listeners well under a second, while the
  * jitter still spreads many clients out. Later retries fall back to `nextDelay`.
  */
 export function quickRetryDelay(random: () => number): number {
