@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { watch, type FSWatcher, type Stats } from 'node:fs';
+import { watch, type Dirent, type FSWatcher, type Stats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FsWatcherLike } from './types';
@@ -57,7 +57,7 @@ export class DirWatcher extends EventEmitter implements FsWatcherLike {
     }
     w.on('error', (err) => this.fail(err));
     this.dirs.set(dir, w);
-    let entries: import('node:fs').Dirent[];
+    let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch {
@@ -72,12 +72,7 @@ export class DirWatcher extends EventEmitter implements FsWatcherLike {
 
   private async onChild(parent: string, p: string): Promise<void> {
     if (this.closed || this.ignored(p)) return;
-    let st: Stats | null = null;
-    try {
-      st = await lstat(p);
-    } catch {
-      st = null;
-    }
+    const st: Stats | null = await lstat(p).catch(() => null);
     if (this.closed) return;
     if (!st) {
       const watched = this.dirs.get(p);
