@@ -1,12 +1,13 @@
 import { chmod, copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Library } from '../../../src/main/core/library/library';
 import type { LibraryDelta } from '../../../src/main/core/library/library';
 import { ScanCache } from '../../../src/main/core/library/scan-cache';
 
-/** The shared real-audio corpus (read-only). */
-export const CORPUS = '/work/shared/corpus/real';
+/** The shared real-audio corpus (read-only), in `shared/` beside the checkout. */
+export const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/real', import.meta.url));
 
 /** A few corpus files the tests copy around. */
 export const SAMPLES = {
