@@ -7,12 +7,11 @@ import { createServer, type Server } from 'node:http';
 import { readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
 import { WebSocketServer, type RawData } from 'ws';
 import type { Api, CommandName, EventName } from '../../src/shared/contract';
 import { EVENT_NAMES } from '../../src/shared/contract';
 import { REMOTE_CLOSE_UNAUTHORIZED } from '../../src/shared/remote-protocol';
-import { buildRendererInto } from '../e2e/ui-helpers';
+import { buildRendererInto, launchChromium } from '../e2e/ui-helpers';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const SHOTS = join(ROOT, 'test-artifacts/screenshots');
@@ -113,17 +112,5 @@ export async function serve(
   };
 }
 
-/** Debian's Chromium, headless, with the flags that keep it quiet and sandbox-free in CI. */
-export function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
+/** Debian's Chromium, headless (the shared launcher of the browser tests). */
+export const launch = launchChromium;

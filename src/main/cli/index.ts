@@ -83,19 +83,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
           level !== 'info' && process.stderr.write(`${tty ? CLEAR_LINE : ''}${line}\n`),
   });
 
+  const common = { stateDir, host: 'headless' as const, version: VERSION, log };
   if (o.scanOnly) {
     if (!patch.settings.folders?.length)
       return fail('nothing to scan: pass --share DIR or set TUNECAMP_SHARE.');
     const { settings, secrets } = await buildStores(stateDir, patch.settings, null, true);
-    const engine = await Engine.create({
-      stateDir,
-      settings,
-      secrets,
-      host: 'headless',
-      version: VERSION,
-      log,
-      watch: { watch: false },
-    });
+    const engine = await Engine.create({ ...common, settings, secrets, watch: { watch: false } });
     const stopBar = tty ? showProgress(engine) : () => {};
     await engine.start();
     await engine.whenScanned();
@@ -131,12 +124,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     return fail('no token: set TUNECAMP_TOKEN or pass --token-file FILE.');
   }
   const engine = await Engine.create({
-    stateDir,
+    ...common,
     settings,
     secrets,
-    host: 'headless',
-    version: VERSION,
-    log,
     logsDir: path.join(stateDir, 'logs'),
   });
   const say = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
