@@ -8,24 +8,8 @@ import {
   sortTracks,
 } from '../../src/renderer/src/lib/track-sort';
 import { mockTracks } from '../../src/renderer/src/lib/transport/mock-data';
+import { t } from './fixtures';
 
-const t = (id: string, extra: Partial<TrackInfo> = {}): TrackInfo => ({
-  id,
-  title: `Song ${id}`,
-  artist: 'Maria',
-  album: 'First',
-  duration: 100,
-  fileSizeBytes: 1000,
-  mimeType: 'audio/mpeg',
-  allowDownload: true,
-  folder: '/m',
-  relPath: `a/${id}.mp3`,
-  format: 'mp3',
-  override: 'inherit',
-  plays: 0,
-  downloads: 0,
-  ...extra,
-});
 const ids = (list: TrackInfo[]) => list.map((x) => x.id);
 
 describe('sortTracks', () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { TrackInfo } from '../../src/shared/contract';
 import {
   EMPTY_QUERY,
   applyDelta,
@@ -9,24 +8,7 @@ import {
   togglePolicy,
 } from '../../src/renderer/src/lib/tracks';
 import { mockTracks } from '../../src/renderer/src/lib/transport/mock-data';
-
-const t = (id: string, extra: Partial<TrackInfo> = {}): TrackInfo => ({
-  id,
-  title: `Song ${id}`,
-  artist: 'Maria',
-  album: 'First',
-  duration: 100,
-  fileSizeBytes: 1000,
-  mimeType: 'audio/mpeg',
-  allowDownload: true,
-  folder: '/m',
-  relPath: `a/${id}.mp3`,
-  format: 'mp3',
-  override: 'inherit',
-  plays: 0,
-  downloads: 0,
-  ...extra,
-});
+import { t } from './fixtures';
 
 describe('filterTracks', () => {
   const list = [
