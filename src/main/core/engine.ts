@@ -114,6 +114,10 @@ export class Engine implements Api {
       onLog: (level, message) => this.note(level, message),
     });
     this.library.on('delta', (delta) => {
+      this.schedulePublish();
+      this.scheduleFolders();
+      // Building the window's view of every changed track costs memory on a big scan: only when watched.
+      if (this.events.listenerCount('tracks') === 0) return;
       const settings = this.opts.settings.get();
       const counts = this.transfers.counts();
       this.emit('tracks', {
@@ -122,8 +126,6 @@ export class Engine implements Api {
         removed: delta.removed.map((e) => e.id),
         moved: delta.moved.map((m) => ({ id: m.entry.id, from: m.from, to: m.entry.path })),
       });
-      this.schedulePublish();
-      this.scheduleFolders();
     });
     this.folders = new FolderSet(this.library, () => ({
       pollIntervalMs: this.opts.settings.get().pollIntervalSeconds * 1000,

@@ -38,6 +38,9 @@ interface Session {
   sessionId?: string;
   authAt?: number;
   sentFingerprint?: string;
+  /** A manifest is in the socket's queue; another change waits for it (see publish). */
+  sending?: boolean;
+  publishAgain?: boolean;
   problem?: P.TunnelProblem;
   silence?: NodeJS.Timeout;
   authTimer?: NodeJS.Timeout;
@@ -226,17 +229,33 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
     this.publish();
   }
 
+  /**
+   * Sends the current manifest unless this session already holds it. At most one manifest is
+   * queued in the socket at a time: changes made meanwhile are sent once it has left, as one
+   * list. Without this, a large library scanning over a slow link would pile up a full copy of
+   * the list (19 MiB at 100k tracks) per change in memory.
+   */
   private publish(): void {
     const s = this.current;
     if (!s?.sessionId || !this.manifest || s.ws.readyState !== WebSocket.OPEN) return;
+    if (s.sending) {
+      s.publishAgain = true;
+      return;
+    }
     const tracks = this.manifest;
     const fingerprint = manifestFingerprint(tracks);
     if (fingerprint === s.sentFingerprint) return;
     s.sentFingerprint = fingerprint;
+    s.sending = true;
     s.ws.send(encodeFrame({ type: 'manifest', tracks }), (err) => {
+      s.sending = false;
       if (err || this.current !== s) return;
       this.setStatus('connected', { publishedTracks: tracks.length });
       this.emit('published', tracks.length);
+      if (s.publishAgain) {
+        s.publishAgain = false;
+        this.publish();
+      }
     });
   }
 
