@@ -44,6 +44,22 @@ describe('DirWatcher (one OS watch per folder)', () => {
     }
   });
 
+  it('reports files written into a new folder before its own watch existed', async () => {
+    const w = new DirWatcher(root, () => false);
+    const changed = new Set<string>();
+    w.on('all', (e: string, p: string) => e === 'change' && changed.add(p));
+    await new Promise((r) => w.once('ready', r));
+    try {
+      const dir = path.join(root, 'burst', 'deep');
+      await mkdir(dir, { recursive: true });
+      const files = Array.from({ length: 50 }, (_, i) => path.join(dir, `${i}.mp3`));
+      await Promise.all(files.map((f) => writeFile(f, 'x')));
+      await until(() => files.every((f) => changed.has(f)));
+    } finally {
+      await w.close();
+    }
+  });
+
   it.each(['dir', 'chokidar'])('drives the root watcher with the %s backend', async (backend) => {
     const saved = process.env.TUNECAMP_WATCHER;
     process.env.TUNECAMP_WATCHER = backend;

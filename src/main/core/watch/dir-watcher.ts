@@ -41,8 +41,12 @@ export class DirWatcher extends EventEmitter implements FsWatcherLike {
     this.dirs.clear();
   }
 
-  /** Watches `dir` and every directory below it that is not ignored. */
-  private async addTree(dir: string): Promise<void> {
+  /**
+   * Watches `dir` and every directory below it that is not ignored. `announce` (a folder that
+   * appeared after start) also reports the files already inside it, which were written before
+   * its watch existed, as chokidar does.
+   */
+  private async addTree(dir: string, announce = false): Promise<void> {
     if (this.closed || this.dirs.has(dir)) return;
     let w: FSWatcher;
     try {
@@ -64,9 +68,13 @@ export class DirWatcher extends EventEmitter implements FsWatcherLike {
       return; // vanished or unreadable meanwhile: its own events (or the library's scan) tell
     }
     for (const e of entries) {
-      if (!e.isDirectory()) continue;
       const child = path.join(dir, e.name);
-      if (!this.ignored(child) && !this.ignored(child, dirStats)) await this.addTree(child);
+      if (!e.isDirectory()) {
+        if (announce && e.isFile() && !this.ignored(child)) this.emit('all', 'change', child);
+        continue;
+      }
+      if (!this.ignored(child) && !this.ignored(child, dirStats))
+        await this.addTree(child, announce);
     }
   }
 
@@ -86,7 +94,7 @@ export class DirWatcher extends EventEmitter implements FsWatcherLike {
     if (st.isDirectory()) {
       const known = this.dirs.has(p);
       try {
-        await this.addTree(p);
+        await this.addTree(p, !known);
       } catch (err) {
         return this.fail(err);
       }
