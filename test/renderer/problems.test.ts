@@ -101,3 +101,14 @@ describe('serverHost', () => {
     expect(serverHost(undefined)).toBe('the server');
   });
 });
+
+describe('activityTone', () => {
+  it('maps each activity level to its dot', async () => {
+    const { activityTone } = await import('../../src/renderer/src/lib/problems');
+    expect([activityTone('info'), activityTone('warn'), activityTone('error')]).toEqual([
+      'ok',
+      'warn',
+      'error',
+    ]);
+  });
+});

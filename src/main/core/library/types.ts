@@ -1,26 +1,16 @@
-/** One audio file in the index: where it is, its version stamp and what gets published. */
-export interface LibraryEntry {
-  /** Content fingerprint (32 lowercase hex): the manifest id. */
-  id: string;
+import type { FileStamp, ParsedTrack } from './read-track';
+
+/**
+ * One audio file in the index: where it is, its version stamp (`size` is the exact byte count,
+ * the listener's Content-Length) and what gets published (`id` is the content fingerprint).
+ */
+export interface LibraryEntry extends ParsedTrack, FileStamp {
   /** Absolute path. */
   path: string;
   /** The shared root it was found under, as the user gave it (after `path.resolve`). */
   root: string;
   /** Relative to `root`, `/` separators. */
   relPath: string;
-  /** Exact size in bytes (the listener's Content-Length). */
-  size: number;
-  mtimeMs: number;
-  dev: number;
-  ino: number;
-  /** Never empty: falls back to the file name. */
-  title: string;
-  artist?: string;
-  album?: string;
-  /** Seconds, finite and > 0 when present. */
-  duration?: number;
-  mimeType: string;
-  format: string;
 }
 
 /** Counters of a running or finished scan of one root. */

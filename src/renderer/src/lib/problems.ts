@@ -2,7 +2,12 @@
  * What each machine-readable problem means for the user, and what to do next. Pure: the header, the
  * overview card and the Diagnosis view all read from here, so the wording is the same everywhere.
  */
-import type { ConnectionStatus, FolderStatus, ProblemCode } from '../../../shared/contract';
+import type {
+  ActivityEvent,
+  ConnectionStatus,
+  FolderStatus,
+  ProblemCode,
+} from '../../../shared/contract';
 
 /** One explained problem: a sentence naming the cause, and the next step the user can take. */
 export interface Explanation {
@@ -164,4 +169,9 @@ export function headline(
         next: problem?.next ?? 'Open Diagnosis to see why.',
       };
   }
+}
+
+/** The status-dot tone of an activity entry. */
+export function activityTone(level: ActivityEvent['level']): Tone {
+  return level === 'info' ? 'ok' : level === 'warn' ? 'warn' : 'error';
 }
