@@ -28,6 +28,11 @@ export interface HubOptions {
   prefix?: string;
   /** Port to listen on (default 0: a free one). Tests use it to bring a closed hub back. */
   port?: number;
+  /**
+   * Answer WebSocket-level pings (default true, as ws and every RFC 6455 server do). False
+   * emulates a server that ignores them.
+   */
+  autoPong?: boolean;
 }
 
 /** One live peer session, as the hub holds it. */
@@ -49,6 +54,8 @@ export interface ReceivedFrame {
   at: number;
   requestId?: string;
   bytes?: number;
+  /** Payload length of the frame as it arrived (wire bytes, before base64 decoding). */
+  size: number;
 }
 
 /** The running emulator and its test hooks. */
@@ -96,6 +103,7 @@ export async function startHub(opts: HubOptions = {}): Promise<Hub> {
     noServer: true,
     perMessageDeflate: false,
     maxPayload: 100 * 1024 * 1024,
+    autoPong: opts.autoPong ?? true,
   });
 
   const ctx = {
@@ -170,7 +178,13 @@ export async function startHub(opts: HubOptions = {}): Promise<Hub> {
     }
     const type = String(msg?.type);
     const requestId = typeof msg.requestId === 'string' ? msg.requestId : undefined;
-    const entry: ReceivedFrame = { sessionId: s.id, type, at: Date.now(), requestId };
+    const entry: ReceivedFrame = {
+      sessionId: s.id,
+      type,
+      at: Date.now(),
+      requestId,
+      size: data.length,
+    };
     received.push(entry);
     if (type === 'pong') s.lastPongAt = Date.now();
     else if (type === 'manifest') {

@@ -119,6 +119,46 @@ describe('fair scheduling', () => {
     expect(sink.requests.get('p1')!.bytes).toBe(1 * MiB);
   });
 
+  it('keeps within the delivery room the link reports and resumes when delivery is confirmed', async () => {
+    manager = new TransferManager({ resolve: (id) => lib.resolve(id) });
+    sink = createSlowSink(100 * MiB);
+    // What the server has confirmed, as a tunnel's delivery meter would report it.
+    let allowance = 300 * KiB;
+    let wire = 0;
+    const listeners = new Set<() => void>();
+    const send = sink.send.bind(sink);
+    sink.send = (frame, cb) => {
+      wire += Buffer.byteLength(frame);
+      send(frame, cb);
+    };
+    sink.deliveryRoom = () => allowance - wire;
+    sink.onDelivered = (fn) => {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    };
+    manager.setSink(sink);
+    await lib.add('d', 4 * MiB);
+    manager.handle({ requestId: 'd1', trackId: 'd', kind: 'stream' });
+    await sleep(300);
+    // The socket itself would take far more (100 MiB/s), but only the room went out.
+    expect(wire).toBeGreaterThan(200 * KiB);
+    expect(wire).toBeLessThanOrEqual(300 * KiB);
+    const held = wire;
+    await sleep(100);
+    expect(wire).toBe(held);
+    // The server confirms everything, again and again: sends resume with no other poke.
+    const confirm = setInterval(() => {
+      allowance = wire + 300 * KiB;
+      for (const fn of listeners) fn();
+    }, 5);
+    try {
+      await until(() => sink!.requests.get('d1')?.end === 'chunk_end', 5000, 'resume');
+    } finally {
+      clearInterval(confirm);
+    }
+    expect(sink.requests.get('d1')!.bytes).toBe(4 * MiB);
+  });
+
   it('honours the upload rate limit and lets it be lifted at run time', async () => {
     manager = new TransferManager({ resolve: (id) => lib.resolve(id), uploadRateLimit: 1 * MiB });
     sink = createSlowSink(100 * MiB);

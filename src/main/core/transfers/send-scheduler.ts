@@ -5,8 +5,12 @@
  * to the socket whose send callback has not fired yet; it opens to ~100 ms of the measured link
  * rate, so a pong queued by the tunnel waits behind at most that much audio.
  *
- * No polling: sends resume from send callbacks, from new frames, and from one timer armed only
- * while the upload cap (or someone else's bytes in the socket) holds sends back.
+ * The window only sees user space. Behind a slow uplink the kernel takes megabytes more, so the
+ * sink's `deliveryRoom` (bytes the server has not yet confirmed, see tunnel/delivery.ts) caps what
+ * may be in the network at all; a confirmation wakes the pump.
+ *
+ * No polling: sends resume from send callbacks, delivery confirmations, new frames, and from one
+ * timer armed only while the upload cap (or someone else's bytes in the socket) holds sends back.
  */
 import { computeWindow, createLinkEstimator, linkAck, linkBusy, linkRate } from './rate';
 import { createBucket, setBucketRate, spend, waitMs } from './token-bucket';
@@ -52,6 +56,7 @@ export class SendScheduler {
   private sink: FrameSink | null = null;
   /** Bumped per sink: callbacks of an old socket must not touch the new accounting. */
   private generation = 0;
+  private unsubscribe: (() => void) | undefined;
   private inflightBytes = 0;
   private lanes: Lane[] = [];
   private cursor = 0;
@@ -80,6 +85,8 @@ export class SendScheduler {
 
   /** Switch sockets. Lanes stay (the owner removes them); in-flight accounting starts over. */
   setSink(sink: FrameSink | null): void {
+    this.unsubscribe?.();
+    this.unsubscribe = sink?.onDelivered?.(() => this.pump());
     this.sink = sink;
     this.generation++;
     this.inflightBytes = 0;
@@ -140,6 +147,8 @@ export class SendScheduler {
 
   /** Stop the timer and forget the sink. */
   close(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
     this.clearTimer();
     this.sink = null;
     this.generation++;
@@ -184,6 +193,8 @@ export class SendScheduler {
         if (this.inflightBytes === 0) this.arm(FOREIGN_RETRY_MS);
         return;
       }
+      // The network holds all it should; the next delivery confirmation wakes us.
+      if (item.frame.length > (sink.deliveryRoom?.() ?? Infinity)) return;
       const wait = waitMs(this.bucket, this.opts.now());
       if (wait > 0) {
         this.arm(wait);

@@ -18,6 +18,13 @@ export interface FrameSink {
   readonly bufferedAmount: number;
   /** Send one JSON text frame; `cb` fires once the frame left user space, or with the failure. */
   send(frame: string | Buffer, cb: (err?: Error) => void): void;
+  /**
+   * Bytes that may still enter the network before the server confirms delivery of more; Infinity
+   * (or absent) when the link gives no such measure.
+   */
+  deliveryRoom?(): number;
+  /** Be told when delivery is confirmed (room may have opened). Returns an unsubscribe. */
+  onDelivered?(fn: () => void): () => void;
 }
 
 /** What a published track id stands for, exactly as it was published. */

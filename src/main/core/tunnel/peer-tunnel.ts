@@ -12,6 +12,7 @@ import { encodeFrame, parseServerFrame, PONG_FRAME } from './frames';
 import { manifestFingerprint, validateManifest } from './manifest';
 import * as P from './problems';
 import { peerSocketUrl } from './server-url';
+import { DeliveryMeter } from './delivery';
 import { createSink, type FrameSink } from './sink';
 import { CONFLICT_STREAK, judgeClose, nextStatus } from './status';
 import type { TunnelEvents, TunnelOptions } from './types';
@@ -35,6 +36,8 @@ function zeroMask(mask: Buffer): void {
 interface Session {
   ws: WebSocket;
   sink: FrameSink | null;
+  /** Measures what the server has received (WebSocket ping round trips); from auth_ok on. */
+  delivery?: DeliveryMeter;
   sessionId?: string;
   authAt?: number;
   sentFingerprint?: string;
@@ -184,6 +187,7 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
       }, this.opts.silenceTimeoutMs);
     });
     ws.on('message', (data, isBinary) => this.onMessage(s, data, isBinary));
+    ws.on('pong', (data) => s.delivery?.pong(data));
     ws.on('close', (code) => this.onClose(s, code));
   }
 
@@ -191,7 +195,7 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
     s.silence?.refresh();
     const frame = parseServerFrame(data, isBinary);
     // Pongs first and synchronously: the server drops clients that answer late.
-    if (frame.type === 'ping') return void s.ws.send(PONG_FRAME);
+    if (frame.type === 'ping') return void this.write(s, PONG_FRAME);
     if (this.current !== s) return;
     switch (frame.type) {
       case 'auth_ok':
@@ -223,7 +227,17 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
     clearTimeout(s.authTimer);
     s.sessionId = sessionId;
     s.authAt = Date.now();
-    s.sink = createSink(s.ws, () => this.current === s);
+    const delivery = new DeliveryMeter(
+      (payload) => s.ws.ping(payload),
+      () => performance.now(),
+    );
+    s.delivery = delivery;
+    s.sink = createSink(
+      s.ws,
+      () => this.current === s,
+      (frame, cb) => this.write(s, frame, cb),
+      delivery,
+    );
     const conflict = this.shortSessions >= CONFLICT_STREAK ? P.problemForConflict() : undefined;
     this.setStatus('connected', { sessionId, problem: conflict, publishedTracks: 0 });
     this.publish();
@@ -247,7 +261,7 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
     if (fingerprint === s.sentFingerprint) return;
     s.sentFingerprint = fingerprint;
     s.sending = true;
-    s.ws.send(encodeFrame({ type: 'manifest', tracks }), (err) => {
+    this.write(s, encodeFrame({ type: 'manifest', tracks }), (err) => {
       s.sending = false;
       if (err || this.current !== s) return;
       this.setStatus('connected', { publishedTracks: tracks.length });
@@ -257,6 +271,13 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
         this.publish();
       }
     });
+  }
+
+  /** Every frame we send goes through here, so the delivery meter counts every byte. */
+  private write(s: Session, frame: string | Buffer, cb?: (err?: Error) => void): void {
+    // binary: false keeps Buffers as text frames: the server ignores binary frames.
+    s.ws.send(frame, { binary: false }, cb && ((err) => cb(err ?? undefined)));
+    s.delivery?.wrote(typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length);
   }
 
   private onClose(s: Session, code: number): void {
@@ -296,6 +317,7 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
   }
 
   private endSession(s: Session): void {
+    s.delivery?.dispose();
     clearTimeout(s.silence);
     clearTimeout(s.authTimer);
   }

@@ -4,6 +4,7 @@
  * transfer can never write into the next session's socket.
  */
 import WebSocket from 'ws';
+import type { DeliveryMeter } from './delivery';
 
 /** Where the transfer layer writes its frames. */
 export interface FrameSink {
@@ -13,10 +14,22 @@ export interface FrameSink {
   readonly bufferedAmount: number;
   /** Send one JSON text frame (string or Buffer holding UTF-8 JSON); `cb` fires when written or failed. */
   send(frame: string | Buffer, cb: (err?: Error) => void): void;
+  /** Bytes that may still enter the network before the server confirms more (Infinity: no limit known). */
+  deliveryRoom(): number;
+  /** Be told when the server confirms delivery (room may have opened). Returns an unsubscribe. */
+  onDelivered(fn: () => void): () => void;
 }
 
-/** Build the sink of one session. `alive()` says whether that session is still the current one. */
-export function createSink(ws: WebSocket, alive: () => boolean): FrameSink {
+/**
+ * Build the sink of one session. `alive()` says whether that session is still the current one;
+ * `write` sends a frame on the socket and counts it for `delivery`.
+ */
+export function createSink(
+  ws: WebSocket,
+  alive: () => boolean,
+  write: (frame: string | Buffer, cb: (err?: Error) => void) => void,
+  delivery: DeliveryMeter,
+): FrameSink {
   const isOpen = () => alive() && ws.readyState === WebSocket.OPEN;
   return {
     get open() {
@@ -30,8 +43,9 @@ export function createSink(ws: WebSocket, alive: () => boolean): FrameSink {
         queueMicrotask(() => cb(new Error('The tunnel is closed.')));
         return;
       }
-      // binary: false keeps Buffers as text frames: the server ignores binary frames.
-      ws.send(frame, { binary: false }, (err) => cb(err ?? undefined));
+      write(frame, cb);
     },
+    deliveryRoom: () => delivery.room(),
+    onDelivered: (fn) => delivery.onDelivered(fn),
   };
 }
