@@ -1,10 +1,14 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { viteMusicMetadataPatch } from './scripts/music-metadata-patch.mjs';
 
 export default defineConfig({
   main: {
+    // music-metadata is bundled (not loaded from node_modules) so its patch applies; see that file.
+    plugins: [viteMusicMetadataPatch()],
     build: {
+      externalizeDeps: { exclude: ['music-metadata'] },
       rollupOptions: {
         input: {
           index: resolve('src/main/index.ts'),

@@ -99,4 +99,21 @@ describe('withTimeout', () => {
     expect(formatDuration(10_000)).toBe('10 s');
     expect(formatDuration(1500)).toBe('1.5 s');
   });
+
+  it('syncReads (parse threads) gives the same results and the same clear reasons', async () => {
+    const p = await place(SAMPLES.flac, path.join(dir, 'x.flac'));
+    const [a, b] = [await readTrack(p), await readTrack(p, { syncReads: true })];
+    expect(b).toEqual(a);
+    expect(b.ok).toBe(true);
+    // A file that shrank after it was listed: the stamp promises more bytes than are there.
+    const stamp = b.stamp!;
+    const shrunk = await readTrack(p, {
+      syncReads: true,
+      stamp: { ...stamp, size: stamp.size + 10 },
+    });
+    expect(shrunk).toMatchObject({ ok: false, reason: 'file changed while it was being read' });
+    const gone = await readTrack(path.join(dir, 'gone.mp3'), { syncReads: true, stamp });
+    expect(gone.ok).toBe(false);
+    if (!gone.ok) expect(gone.reason).toMatch(/^could not read file: /);
+  });
 });

@@ -29,6 +29,8 @@ async function handle(req: ParseRequest): Promise<void> {
     stamp: req.stamp,
     timeoutMs: req.timeoutMs,
     scratch,
+    // This thread does nothing else, so reading synchronously blocks no one (see readWholeSync).
+    syncReads: true,
   });
   const reply: ParseReply = { seq: req.seq, result };
   port?.postMessage(reply);

@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseFromTokenizer } from 'music-metadata';
@@ -116,6 +116,7 @@ export function toParsedTrack(filePath: string, id: string, meta: IAudioMetadata
  * (the scan's) aborts the read early; the result is then a skip the caller should discard. `stamp`
  * is the caller's fresh stat of the file (saves a syscall per file on large scans). `scratch` lends
  * reusable buffers for small files (a buffer is given back only after its parse has settled).
+ * `syncReads` reads small files without the thread pool: only for threads that do nothing else.
  */
 export async function readTrack(
   filePath: string,
@@ -125,6 +126,7 @@ export async function readTrack(
     parse?: TagParser;
     stamp?: FileStamp;
     scratch?: ScratchBuffers;
+    syncReads?: boolean;
   } = {},
 ): Promise<ReadResult> {
   // A fresh options object per file: music-metadata writes the APE footer it found into the options
@@ -171,7 +173,9 @@ export async function readTrack(
       if (size <= IN_MEMORY_LIMIT || !fromFile) {
         // One read serves both the id and the tags.
         lent = opts.scratch?.take(size);
-        const buf = await readWhole(filePath, size, lent);
+        const buf = opts.syncReads
+          ? readWholeSync(filePath, size, lent)
+          : await readWhole(filePath, size, lent);
         id = idFromBuffer(buf);
         tokenizer = strtok3.fromBuffer(buf, { fileInfo, abortSignal: signal });
       } else {
@@ -241,6 +245,27 @@ async function readWhole(filePath: string, size: number, into?: Buffer): Promise
     return buf;
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * readWhole without the thread pool, for parse worker threads: a small file in the page cache is
+ * read in microseconds, and the round trips through libuv's pool cost more CPU than the read.
+ * The worker's hard per-file limit still ends a read that hangs (a dead network mount).
+ */
+function readWholeSync(filePath: string, size: number, into?: Buffer): Buffer {
+  const fd = openSync(filePath, OPEN_FLAGS);
+  try {
+    const buf = into ?? Buffer.allocUnsafe(size);
+    let done = 0;
+    while (done < size) {
+      const n = readSync(fd, buf, done, size - done, done);
+      if (n === 0) throw new FileChangedError();
+      done += n;
+    }
+    return buf;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,0 +1,65 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import {
+  esbuildMusicMetadataPatch,
+  patchMetadataCollector,
+  PATCH_TARGET,
+} from '../../scripts/music-metadata-patch.mjs';
+import { readTrack, type ReadResult } from '../../src/main/core/library/read-track';
+import { CORPUS } from '../core/library/helpers';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const installed = path.join(ROOT, 'node_modules', PATCH_TARGET);
+
+describe('the music-metadata shared tag mapper patch', () => {
+  it('applies to the installed music-metadata, exactly once', async () => {
+    const code = await readFile(installed, 'utf8');
+    const out = patchMetadataCollector(code);
+    expect(out).not.toBe(code);
+    expect(out).toContain('CombinedTagMapper.shared ??= new CombinedTagMapper()');
+    expect(out.match(/new CombinedTagMapper\(\)/g)).toHaveLength(1);
+  });
+
+  it('refuses source it does not recognise, so an upgrade cannot slip past it', () => {
+    expect(() => patchMetadataCollector('class MetadataCollector {}')).toThrow(/changed/);
+  });
+
+  it('a patched bundle reads every corpus file exactly as the library does', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'tcs-mm-patch-'));
+    try {
+      const outfile = path.join(dir, 'read-track.mjs');
+      await build({
+        entryPoints: [path.join(ROOT, 'src/main/core/library/read-track.ts')],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        logLevel: 'silent',
+        plugins: [esbuildMusicMetadataPatch()],
+        banner: {
+          js: "import { createRequire as cr } from 'node:module'; const require = cr(import.meta.url);",
+        },
+      });
+      expect(await readFile(outfile, 'utf8')).toContain('CombinedTagMapper.shared');
+      const patched = (await import(pathToFileURL(outfile).href)) as {
+        readTrack: typeof readTrack;
+      };
+      const files = (await readdir(CORPUS, { recursive: true, withFileTypes: true }))
+        .filter((e) => e.isFile())
+        .map((e) => path.join(e.parentPath, e.name));
+      expect(files.length).toBeGreaterThan(100);
+      const strip = (r: ReadResult) => ({ ...r, stamp: undefined });
+      // One file after another through the one shared mapper, every format interleaved.
+      for (const f of files) {
+        const [a, b] = [await readTrack(f), await patched.readTrack(f)];
+        expect(strip(b), f).toEqual(strip(a));
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
