@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ActivityLog, redactSecrets } from '../../src/main/core/activity-log';
 import { effectiveAllowDownload } from '../../src/main/core/downloads';
 import { folderConflict, rootOf } from '../../src/main/core/folders';
+import { publishDelay } from '../../src/main/core/publish-cadence';
 import { buildManifest } from '../../src/main/core/publisher';
 import type { LibraryEntry } from '../../src/main/core/library/library';
 import { usernameFromToken } from '../../src/main/core/server-auth';
@@ -92,5 +93,14 @@ describe('redaction', () => {
       'maria',
     );
     expect(usernameFromToken('tc_1234')).toBeUndefined();
+  });
+});
+
+describe('publish cadence', () => {
+  it('coalesces changes briefly, and slows partial lists down while a scan runs', () => {
+    expect(publishDelay(false, 0)).toBe(100);
+    expect(publishDelay(false, 7)).toBe(100);
+    const scanning = [0, 1, 2, 3, 4, 5, 6, 9].map((n) => publishDelay(true, n));
+    expect(scanning).toEqual([100, 250, 500, 1000, 2000, 4000, 4000, 4000]);
   });
 });

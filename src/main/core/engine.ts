@@ -22,6 +22,7 @@ import { sharedParsePool } from './library/parse-pool';
 import { ScanCache } from './library/scan-cache';
 import { writeFileAtomic } from './fs/atomic-write';
 import { silentLogger, type Logger } from './logger';
+import { publishDelay } from './publish-cadence';
 import { buildManifest, toTrackInfo } from './publisher';
 import type { SecretStore, SettingsStore } from './settings/store';
 import type { SharedFolderOptions } from './shared-folder';
@@ -76,6 +77,10 @@ export class Engine implements Api {
   private offParseWarning: (() => void) | null = null;
   private readonly log: Logger;
   private publishTimer: NodeJS.Timeout | null = null;
+  /** The pending publish waits on the scan cadence (rescheduled short when scans end). */
+  private publishWaitsOnScan = false;
+  /** Partial publishes so far in the current scanning period (sets the next interval). */
+  private scanPublishes = 0;
   private foldersTimer: NodeJS.Timeout | null = null;
   private rescanTimer: NodeJS.Timeout | null = null;
   private started = false;
@@ -131,7 +136,13 @@ export class Engine implements Api {
       pollIntervalMs: this.opts.settings.get().pollIntervalSeconds * 1000,
       ...this.opts.watch,
     }));
-    this.folders.on('status', () => this.scheduleFolders());
+    this.folders.on('status', () => {
+      this.scheduleFolders();
+      if (this.publishWaitsOnScan && !this.folders.scanning()) {
+        this.clearPublishTimer();
+        this.schedulePublish();
+      }
+    });
     this.folders.on('offline', () => this.publishNow());
     this.folders.on('log', (level, message) => this.note(level, message));
     this.transfers.on('stale', (trackId) => void this.refreshTrack(trackId));
@@ -395,17 +406,26 @@ export class Engine implements Api {
   /** Coalesces bursts of library changes into one manifest send. */
   private schedulePublish(): void {
     if (this.publishTimer) return;
+    this.publishWaitsOnScan = this.folders.scanning();
+    if (!this.publishWaitsOnScan) this.scanPublishes = 0;
+    const delay = publishDelay(
+      this.publishWaitsOnScan,
+      this.publishWaitsOnScan ? this.scanPublishes++ : 0,
+    );
     this.publishTimer = setTimeout(() => {
       this.publishTimer = null;
       this.publishNow();
-    }, 100);
+    }, delay);
+  }
+
+  private clearPublishTimer(): void {
+    if (this.publishTimer) clearTimeout(this.publishTimer);
+    this.publishTimer = null;
+    this.publishWaitsOnScan = false;
   }
 
   private publishNow(): void {
-    if (this.publishTimer) {
-      clearTimeout(this.publishTimer);
-      this.publishTimer = null;
-    }
+    this.clearPublishTimer();
     this.connection.setManifest(this.manifest());
     this.cache.scheduleSave();
   }

@@ -32,6 +32,12 @@ export class FolderSet extends EventEmitter<{
     return [...this.folders.values()];
   }
 
+  /** True while any folder is scanning. */
+  scanning(): boolean {
+    for (const f of this.folders.values()) if (f.scanning) return true;
+    return false;
+  }
+
   /** The folder at `p`, or an error the user can read. */
   require(p: string): SharedFolder {
     const folder = this.folders.get(path.resolve(p));

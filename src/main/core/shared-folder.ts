@@ -120,6 +120,11 @@ export class SharedFolder extends EventEmitter<{
     await this.chain;
   }
 
+  /** True while a scan of this folder runs. */
+  get scanning(): boolean {
+    return this.state === 'scanning';
+  }
+
   /** The folder's state as the window shows it. */
   status(): FolderStatus {
     const s = this.library.stats(this.options.path);
