@@ -7,8 +7,13 @@ import { fileURLToPath } from 'node:url';
 /** The repository root (bench/lib/../..). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The bundled daemon the benchmarks run (built by `npm run prepare`). */
-export const CLI = path.join(ROOT, 'dist', 'cli.js');
+/**
+ * The bundled daemon the benchmarks run (built by `npm run prepare`). `BENCH_DAEMON=/path/cli.js`
+ * runs another build instead (A/B comparisons: copy an older dist/ aside and point at it).
+ */
+export const CLI = process.env.BENCH_DAEMON
+  ? path.resolve(process.env.BENCH_DAEMON)
+  : path.join(ROOT, 'dist', 'cli.js');
 
 /** Token the bench hub accepts. Passed through the environment, never argv (PROTOCOL.md §1). */
 export const BENCH_TOKEN = 'tc_bench';
