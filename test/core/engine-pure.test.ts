@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ActivityLog, redactSecrets } from '../../src/main/core/activity-log';
 import { effectiveAllowDownload } from '../../src/main/core/downloads';
 import { folderConflict, rootOf } from '../../src/main/core/folders';
-import { buildManifest } from '../../src/main/core/publisher';
+import {
+  buildManifest,
+  partialPublishDelayMs,
+  PUBLISH_DELAY_MS,
+} from '../../src/main/core/publisher';
 import type { LibraryEntry } from '../../src/main/core/library/library';
 import { usernameFromToken } from '../../src/main/core/server-auth';
 
@@ -69,6 +73,29 @@ describe('buildManifest', () => {
       },
       { id: 'c3', title: 'tc3', fileSizeBytes: 100, mimeType: 'audio/mpeg', allowDownload: true },
     ]);
+  });
+});
+
+describe('partialPublishDelayMs', () => {
+  it('sends a list that grew by half at once, so a filling library is sent about 3x in total', () => {
+    expect(partialPublishDelayMs(1, 0)).toBe(PUBLISH_DELAY_MS);
+    expect(partialPublishDelayMs(15_000, 10_000)).toBe(PUBLISH_DELAY_MS);
+    let sent = 0;
+    let total = 0;
+    for (let n = 1; n <= 100_000; n += 100) {
+      if (partialPublishDelayMs(n, sent) === PUBLISH_DELAY_MS) {
+        sent = n;
+        total += n;
+      }
+    }
+    expect(total).toBeLessThan(3.5 * 100_000);
+  });
+
+  it('otherwise waits longer for a larger list, within 100 ms and 30 s', () => {
+    expect(partialPublishDelayMs(100, 90)).toBe(PUBLISH_DELAY_MS);
+    expect(partialPublishDelayMs(20_000, 19_000)).toBe(4000);
+    expect(partialPublishDelayMs(100_000, 90_000)).toBe(20_000);
+    expect(partialPublishDelayMs(1_000_000, 900_000)).toBe(30_000);
   });
 });
 

@@ -22,7 +22,7 @@ import { sharedParsePool } from './library/parse-pool';
 import { ScanCache } from './library/scan-cache';
 import { writeFileAtomic } from './fs/atomic-write';
 import { silentLogger, type Logger } from './logger';
-import { buildManifest, toTrackInfo } from './publisher';
+import { buildManifest, partialPublishDelayMs, PUBLISH_DELAY_MS, toTrackInfo } from './publisher';
 import type { SecretStore, SettingsStore } from './settings/store';
 import type { SharedFolderOptions } from './shared-folder';
 import { TransferManager } from './transfers/transfer-manager';
@@ -76,6 +76,10 @@ export class Engine implements Api {
   private offParseWarning: (() => void) | null = null;
   private readonly log: Logger;
   private publishTimer: NodeJS.Timeout | null = null;
+  /** When the pending publish fires (`performance.now()` time), to pull it forward when a scan ends. */
+  private publishDue = 0;
+  /** Tracks in the last manifest handed to the connection. */
+  private publishedSize = 0;
   private foldersTimer: NodeJS.Timeout | null = null;
   private rescanTimer: NodeJS.Timeout | null = null;
   private started = false;
@@ -131,7 +135,11 @@ export class Engine implements Api {
       pollIntervalMs: this.opts.settings.get().pollIntervalSeconds * 1000,
       ...this.opts.watch,
     }));
-    this.folders.on('status', () => this.scheduleFolders());
+    this.folders.on('status', () => {
+      this.scheduleFolders();
+      // A scan just ended: its last tracks wait behind a long partial-publish gap; send them now.
+      if (this.publishTimer && !this.folders.scanning()) this.schedulePublish();
+    });
     this.folders.on('offline', () => this.publishNow());
     this.folders.on('log', (level, message) => this.note(level, message));
     this.transfers.on('stale', (trackId) => void this.refreshTrack(trackId));
@@ -392,13 +400,24 @@ export class Engine implements Api {
     this.emit('tracks', { added: [], changed, removed: [], moved: [] });
   }
 
-  /** Coalesces bursts of library changes into one manifest send. */
+  /**
+   * Coalesces bursts of library changes into one manifest send: 100 ms after a change, or while a
+   * folder scans, as `partialPublishDelayMs` says. A pending send is only ever moved earlier.
+   */
   private schedulePublish(): void {
-    if (this.publishTimer) return;
+    const delay = this.folders.scanning()
+      ? partialPublishDelayMs(this.library.size, this.publishedSize)
+      : PUBLISH_DELAY_MS;
+    const due = performance.now() + delay;
+    if (this.publishTimer) {
+      if (due >= this.publishDue) return;
+      clearTimeout(this.publishTimer);
+    }
+    this.publishDue = due;
     this.publishTimer = setTimeout(() => {
       this.publishTimer = null;
       this.publishNow();
-    }, 100);
+    }, delay);
   }
 
   private publishNow(): void {
@@ -406,12 +425,14 @@ export class Engine implements Api {
       clearTimeout(this.publishTimer);
       this.publishTimer = null;
     }
-    this.connection.setManifest(this.manifest());
-    this.cache.scheduleSave();
+    const manifest = this.manifest();
+    this.publishedSize = manifest.length;
+    this.connection.setManifest(manifest);
   }
 
   private scheduleFolders(): void {
-    if (this.foldersTimer) return;
+    // Statuses count every folder's tracks: not worth doing four times a second for nobody.
+    if (this.foldersTimer || this.events.listenerCount('folders') === 0) return;
     this.foldersTimer = setTimeout(() => {
       this.foldersTimer = null;
       this.emit('folders', this.folders.statuses());

@@ -81,6 +81,12 @@ export class FolderSet extends EventEmitter<{
     }
   }
 
+  /** True while any folder is scanning. */
+  scanning(): boolean {
+    for (const f of this.folders.values()) if (f.scanning) return true;
+    return false;
+  }
+
   /** Roots whose tracks must not be published right now. */
   offlineRoots(): Set<string> {
     return new Set(

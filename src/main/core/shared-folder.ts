@@ -47,6 +47,11 @@ export class SharedFolder extends EventEmitter<{
     return this.options.path;
   }
 
+  /** True while a scan of the folder runs. */
+  get scanning(): boolean {
+    return this.state === 'scanning';
+  }
+
   /** True while the root is unreachable; its tracks are withheld from the manifest. */
   get offline(): boolean {
     return this.state === 'offline';
