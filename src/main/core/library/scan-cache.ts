@@ -12,8 +12,8 @@ export interface CacheRecord extends FileStamp {
 
 const FILE_VERSION = 1;
 const DEFAULT_DEBOUNCE_MS = 2000;
-/** Characters per chunk of a save: large enough for few writes, small enough to die young in V8. */
-const CHUNK_CHARS = 64 * 1024;
+/** Characters per chunk of a save: few writes, yet small enough (even as UTF-16) to die young in V8. */
+const CHUNK_CHARS = 16 * 1024;
 /** Records per extra millisecond of save delay: saves of a big cache are spaced out (10 s at 100k). */
 const RECORDS_PER_MS = 10;
 
