@@ -114,6 +114,7 @@ export class Engine implements Api {
       secrets: opts.secrets,
       transfers: this.transfers,
       tunnel: opts.tunnel,
+      manifest: () => this.manifest(),
       onStatus: (status) => this.emit('connection', status),
       onLog: (level, message) => this.note(level, message),
     });
