@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ActivityLog, redactSecrets } from '../../src/main/core/activity-log';
 import { effectiveAllowDownload } from '../../src/main/core/downloads';
 import { folderConflict, rootOf } from '../../src/main/core/folders';
-import { publishDelay } from '../../src/main/core/publish-cadence';
-import { buildManifest } from '../../src/main/core/publisher';
+import {
+  buildManifest,
+  partialPublishDelayMs,
+  PUBLISH_DELAY_MS,
+} from '../../src/main/core/publisher';
 import type { LibraryEntry } from '../../src/main/core/library/library';
 import { usernameFromToken } from '../../src/main/core/server-auth';
 
@@ -73,6 +76,29 @@ describe('buildManifest', () => {
   });
 });
 
+describe('partialPublishDelayMs', () => {
+  it('sends a list that grew by half at once, so a filling library is sent about 3x in total', () => {
+    expect(partialPublishDelayMs(1, 0)).toBe(PUBLISH_DELAY_MS);
+    expect(partialPublishDelayMs(15_000, 10_000)).toBe(PUBLISH_DELAY_MS);
+    let sent = 0;
+    let total = 0;
+    for (let n = 1; n <= 100_000; n += 100) {
+      if (partialPublishDelayMs(n, sent) === PUBLISH_DELAY_MS) {
+        sent = n;
+        total += n;
+      }
+    }
+    expect(total).toBeLessThan(3.5 * 100_000);
+  });
+
+  it('otherwise waits longer for a larger list, within 100 ms and 30 s', () => {
+    expect(partialPublishDelayMs(100, 90)).toBe(PUBLISH_DELAY_MS);
+    expect(partialPublishDelayMs(20_000, 19_000)).toBe(4000);
+    expect(partialPublishDelayMs(100_000, 90_000)).toBe(20_000);
+    expect(partialPublishDelayMs(1_000_000, 900_000)).toBe(30_000);
+  });
+});
+
 describe('redaction', () => {
   it('removes tokens from anything logged', () => {
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJ1c2VybmFtZSI6Im1hcmlhIn0.c2lnbmF0dXJl';
@@ -93,14 +119,5 @@ describe('redaction', () => {
       'maria',
     );
     expect(usernameFromToken('tc_1234')).toBeUndefined();
-  });
-});
-
-describe('publish cadence', () => {
-  it('coalesces changes briefly, and slows partial lists down while a scan runs', () => {
-    expect(publishDelay(false, 0)).toBe(100);
-    expect(publishDelay(false, 7)).toBe(100);
-    const scanning = [0, 1, 2, 3, 4, 5, 6, 9].map((n) => publishDelay(true, n));
-    expect(scanning).toEqual([100, 250, 500, 1000, 2000, 4000, 4000, 4000]);
   });
 });

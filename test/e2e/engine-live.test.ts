@@ -84,28 +84,22 @@ describe('a live library through the engine', () => {
     await waitTracks(hub, (t) => t.length === 2, 10_000);
   });
 
-  it('during a long scan sends partial lists at a slowing pace, and the full list when it ends', async () => {
+  it('during a long scan publishes partial lists, and the full list as soon as it ends', async () => {
     const big = path.join(dir, 'big');
     await mkdir(big);
     const data = await readFile(path.join(CORPUS, 'id3v2.3.mp3'));
     for (let i = 0; i < 2500; i++) {
       await writeFile(path.join(big, `s${i}.mp3`), Buffer.concat([data, Buffer.from(`@${i}`)]));
     }
-    const startedAt = Date.now();
     running = await startEngine(hub, [big]);
     await running.engine.whenScanned();
     const scannedAt = Date.now();
     await waitTracks(hub, (t) => t.length === 2500, 5000);
-    const sends = hub.received.filter((f) => f.type === 'manifest').map((f) => f.at);
-    // The whole list reached the server promptly after the scan, not after a 4 s partial interval.
-    expect(sends.at(-1)! - scannedAt).toBeLessThan(1000);
-    const partial = sends.filter((at) => at < scannedAt);
+    const sends = hub.received.filter((f) => f.type === 'manifest');
+    // The whole list reached the server promptly after the scan, not after a long partial interval.
+    expect(sends.at(-1)!.at - scannedAt).toBeLessThan(1000);
+    const partial = sends.filter((f) => f.at < scannedAt);
     expect(partial.length).toBeGreaterThanOrEqual(2); // tracks showed up while scanning
-    // Partial lists slow down (100, 250, 500, 1000 ms... apart; the connect adds one): a handful
-    // over the scan, not one every few hundred files.
-    const scanMs = scannedAt - startedAt;
-    expect(partial.length).toBeLessThanOrEqual(3 + Math.ceil(Math.log2(Math.max(1, scanMs / 250))));
-    expect(scanMs).toBeGreaterThan(1000); // long enough for the pace to matter
   }, 60_000);
 
   it('coalesces a burst of files into a handful of manifest sends', async () => {

@@ -11,6 +11,8 @@ export interface EngineConnectionOptions {
   secrets: SecretStore;
   transfers: TransferManager;
   tunnel?: { silenceTimeoutMs?: number; retry?: Record<string, number> };
+  /** Builds the current manifest for a new tunnel (kept by the tunnel, not here: one copy is enough). */
+  manifest: () => ManifestTrack[];
   onStatus: (status: ConnectionStatus) => void;
   onLog: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
@@ -25,7 +27,6 @@ const CONNECT_VERDICT_MS = 15_000;
  */
 export class EngineConnection {
   private tunnel: PeerTunnel | null = null;
-  private manifest: ManifestTrack[] = [];
   private current: ConnectionStatus = {
     state: 'not-configured',
     since: Date.now(),
@@ -46,9 +47,8 @@ export class EngineConnection {
     return this.token !== null;
   }
 
-  /** The manifest to keep published (resent in full on every new session). */
+  /** A new manifest for the live tunnel (which resends it in full on every new session). */
   setManifest(tracks: ManifestTrack[]): void {
-    this.manifest = tracks;
     this.tunnel?.setManifest(tracks);
   }
 
@@ -130,7 +130,7 @@ export class EngineConnection {
 
   private createTunnel(server: string, token: string, allowDownloads: boolean): PeerTunnel {
     const tunnel = new PeerTunnel({ server, token, allowDownloads, ...this.opts.tunnel });
-    tunnel.setManifest(this.manifest);
+    tunnel.setManifest(this.opts.manifest());
     tunnel.on('status', (s) => {
       if (this.tunnel === tunnel) {
         this.setSink(s.state === 'connected' ? tunnel.sink : null);

@@ -22,8 +22,7 @@ import { sharedParsePool } from './library/parse-pool';
 import { ScanCache } from './library/scan-cache';
 import { writeFileAtomic } from './fs/atomic-write';
 import { silentLogger, type Logger } from './logger';
-import { publishDelay } from './publish-cadence';
-import { buildManifest, toTrackInfo } from './publisher';
+import { buildManifest, partialPublishDelayMs, PUBLISH_DELAY_MS, toTrackInfo } from './publisher';
 import type { SecretStore, SettingsStore } from './settings/store';
 import type { SharedFolderOptions } from './shared-folder';
 import { TransferManager } from './transfers/transfer-manager';
@@ -77,10 +76,10 @@ export class Engine implements Api {
   private offParseWarning: (() => void) | null = null;
   private readonly log: Logger;
   private publishTimer: NodeJS.Timeout | null = null;
-  /** The pending publish waits on the scan cadence (rescheduled short when scans end). */
-  private publishWaitsOnScan = false;
-  /** Partial publishes so far in the current scanning period (sets the next interval). */
-  private scanPublishes = 0;
+  /** When the pending publish fires (`performance.now()` time), to pull it forward when a scan ends. */
+  private publishDue = 0;
+  /** Tracks in the last manifest handed to the connection. */
+  private publishedSize = 0;
   private foldersTimer: NodeJS.Timeout | null = null;
   private rescanTimer: NodeJS.Timeout | null = null;
   private started = false;
@@ -115,6 +114,7 @@ export class Engine implements Api {
       secrets: opts.secrets,
       transfers: this.transfers,
       tunnel: opts.tunnel,
+      manifest: () => this.manifest(),
       onStatus: (status) => this.emit('connection', status),
       onLog: (level, message) => this.note(level, message),
     });
@@ -138,10 +138,8 @@ export class Engine implements Api {
     }));
     this.folders.on('status', () => {
       this.scheduleFolders();
-      if (this.publishWaitsOnScan && !this.folders.scanning()) {
-        this.clearPublishTimer();
-        this.schedulePublish();
-      }
+      // A scan just ended: its last tracks wait behind a long partial-publish gap; send them now.
+      if (this.publishTimer && !this.folders.scanning()) this.schedulePublish();
     });
     this.folders.on('offline', () => this.publishNow());
     this.folders.on('log', (level, message) => this.note(level, message));
@@ -403,35 +401,39 @@ export class Engine implements Api {
     this.emit('tracks', { added: [], changed, removed: [], moved: [] });
   }
 
-  /** Coalesces bursts of library changes into one manifest send. */
+  /**
+   * Coalesces bursts of library changes into one manifest send: 100 ms after a change, or while a
+   * folder scans, as `partialPublishDelayMs` says. A pending send is only ever moved earlier.
+   */
   private schedulePublish(): void {
-    if (this.publishTimer) return;
-    this.publishWaitsOnScan = this.folders.scanning();
-    if (!this.publishWaitsOnScan) this.scanPublishes = 0;
-    const delay = publishDelay(
-      this.publishWaitsOnScan,
-      this.publishWaitsOnScan ? this.scanPublishes++ : 0,
-    );
+    const delay = this.folders.scanning()
+      ? partialPublishDelayMs(this.library.size, this.publishedSize)
+      : PUBLISH_DELAY_MS;
+    const due = performance.now() + delay;
+    if (this.publishTimer) {
+      if (due >= this.publishDue) return;
+      clearTimeout(this.publishTimer);
+    }
+    this.publishDue = due;
     this.publishTimer = setTimeout(() => {
       this.publishTimer = null;
       this.publishNow();
     }, delay);
   }
 
-  private clearPublishTimer(): void {
-    if (this.publishTimer) clearTimeout(this.publishTimer);
-    this.publishTimer = null;
-    this.publishWaitsOnScan = false;
-  }
-
   private publishNow(): void {
-    this.clearPublishTimer();
-    this.connection.setManifest(this.manifest());
-    this.cache.scheduleSave();
+    if (this.publishTimer) {
+      clearTimeout(this.publishTimer);
+      this.publishTimer = null;
+    }
+    const manifest = this.manifest();
+    this.publishedSize = manifest.length;
+    this.connection.setManifest(manifest);
   }
 
   private scheduleFolders(): void {
-    if (this.foldersTimer) return;
+    // Statuses count every folder's tracks: not worth doing four times a second for nobody.
+    if (this.foldersTimer || this.events.listenerCount('folders') === 0) return;
     this.foldersTimer = setTimeout(() => {
       this.foldersTimer = null;
       this.emit('folders', this.folders.statuses());

@@ -5,6 +5,22 @@ import type { LibraryEntry } from './library/library';
 /** Per-track counters known to the transfer layer. */
 export type PlayCounts = ReadonlyMap<string, { plays: number; downloads: number }>;
 
+/** Gap between manifests while nothing scans: coalesces a burst of watcher changes. */
+export const PUBLISH_DELAY_MS = 100;
+
+/**
+ * Delay before the next manifest while a folder is being scanned: `tracks` are in the index now,
+ * `published` were in the last manifest. Each manifest costs work and short-lived memory in
+ * proportion to the whole list (build, validate, fingerprint, encode: 19 MiB of JSON at 100k
+ * tracks), so a fixed rate makes a scan quadratic. A list half as big again as the last one goes
+ * out at once (the lists sent while a library fills add up to about 3x the final one); otherwise
+ * changes wait 1 s per 5k tracks (at least 100 ms, at most 30 s). Pure.
+ */
+export function partialPublishDelayMs(tracks: number, published: number): number {
+  if (tracks >= published * 1.5) return PUBLISH_DELAY_MS;
+  return Math.min(30_000, Math.max(PUBLISH_DELAY_MS, Math.round(tracks / 5)));
+}
+
 /**
  * The manifest to publish: one track per id, only from folders that are online, each carrying its
  * effective download permission. Pure: the same inputs always give the same list.

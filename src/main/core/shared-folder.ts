@@ -47,6 +47,11 @@ export class SharedFolder extends EventEmitter<{
     return this.options.path;
   }
 
+  /** True while a scan of the folder runs. */
+  get scanning(): boolean {
+    return this.state === 'scanning';
+  }
+
   /** True while the root is unreachable; its tracks are withheld from the manifest. */
   get offline(): boolean {
     return this.state === 'offline';
@@ -118,11 +123,6 @@ export class SharedFolder extends EventEmitter<{
     await this.watcher?.close();
     this.watcher = null;
     await this.chain;
-  }
-
-  /** True while a scan of this folder runs. */
-  get scanning(): boolean {
-    return this.state === 'scanning';
   }
 
   /** The folder's state as the window shows it. */

@@ -154,4 +154,33 @@ describe('persistent scan cache', () => {
     const reopened = await ScanCache.open(cacheFile);
     expect(reopened.get('/m/7.mp3')?.skip).toBe('empty file');
   });
+
+  it('writes a cache larger than one write chunk as one valid file, names in any script', async () => {
+    const cache = await ScanCache.open(cacheFile);
+    const names = ['Björk', '坂本龍一', 'Мумий Тролль', 'Ελένη', 'ליאור', '🎵 & # % [x]'];
+    const n = 3000;
+    for (let i = 0; i < n; i++) {
+      const name = names[i % names.length] ?? '';
+      cache.set(`/m/${name}/${i}.mp3`, {
+        size: i + 1,
+        mtimeMs: 1.5 + i,
+        dev: 1,
+        ino: i,
+        track: {
+          id: i.toString(16).padStart(32, '0'),
+          title: `${name} ${i}`,
+          mimeType: 'audio/mpeg',
+          format: 'mp3',
+        },
+      });
+    }
+    await cache.save();
+    const text = await readFile(cacheFile, 'utf8');
+    expect(text.length).toBeGreaterThan(64 * 1024 * 2);
+    const reopened = await ScanCache.open(cacheFile);
+    expect(reopened.warnings).toEqual([]);
+    expect(reopened.size).toBe(n);
+    expect(reopened.get('/m/坂本龍一/1.mp3')?.track?.title).toBe('坂本龍一 1');
+    expect(reopened.get(`/m/🎵 & # % [x]/${n - 1}.mp3`)?.mtimeMs).toBe(1.5 + n - 1);
+  });
 });

@@ -6,11 +6,12 @@ import { randomBytes } from 'node:crypto';
  * Write `data` to `file` so that a reader (or the next start after a crash or power cut) sees either
  * the old content or the new content, never a torn mix: write a temp file in the same directory,
  * fsync it, then rename it over the target. Creates the parent directory if needed. `mode` applies
- * to the new file (e.g. 0o600 for secrets).
+ * to the new file (e.g. 0o600 for secrets). `data` may be an iterable of string chunks (UTF-8),
+ * written as they come, so a large file never has to exist as one string.
  */
 export async function writeFileAtomic(
   file: string,
-  data: string | Uint8Array,
+  data: string | Uint8Array | Iterable<string>,
   opts: { mode?: number } = {},
 ): Promise<void> {
   const dir = path.dirname(file);
@@ -23,7 +24,8 @@ export async function writeFileAtomic(
   try {
     const fh = await open(tmp, 'w', opts.mode ?? 0o644);
     try {
-      await fh.writeFile(data);
+      if (typeof data === 'string' || data instanceof Uint8Array) await fh.writeFile(data);
+      else for (const chunk of data) await fh.write(chunk);
       await fh.sync();
     } finally {
       await fh.close();

@@ -82,7 +82,11 @@ export class Library extends EventEmitter<{
     const progress: ScanProgress = { found: 0, parsed: 0, skipped: 0, done: false };
     const batch = new DeltaBatcher(
       (d) => this.emit('delta', d),
-      () => this.emit('progress', root, { ...progress }),
+      () => {
+        this.emit('progress', root, { ...progress });
+        // Saved as it goes (the cache spaces saves out), so a scan cut short resumes where it was.
+        this.cache.scheduleSave();
+      },
     );
     const sink: Sink = { skipped: new Map(), push: (k, e) => batch.push(k, e) };
     const seen = new Set<string>();
@@ -252,8 +256,12 @@ export class Library extends EventEmitter<{
 
   /** Unique tracks under root and their total size. */
   stats(root: string): { tracks: number; bytes: number } {
-    const list = this.entries(root);
-    return { tracks: list.length, bytes: list.reduce((n, e) => n + e.size, 0) };
+    return this.index.totals(path.resolve(root));
+  }
+
+  /** Number of unique tracks in the whole index. */
+  get size(): number {
+    return this.index.size;
   }
 
   private examine(file: { path: string; relPath: string }, root: string): Promise<Outcome> {

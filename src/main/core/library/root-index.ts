@@ -25,7 +25,16 @@ export function toRel(root: string, p: string): string | undefined {
  */
 export class RootIndex {
   private readonly roots = new Map<string, RootState>();
-  private readonly ids = new Map<string, Set<LibraryEntry>>();
+  /**
+   * The entries holding each id: the entry itself in the common case, an array only when the same
+   * content sits at several paths (a Set per id cost ~150 bytes per track).
+   */
+  private readonly ids = new Map<string, LibraryEntry | LibraryEntry[]>();
+
+  /** Number of distinct ids (tracks as published). */
+  get size(): number {
+    return this.ids.size;
+  }
 
   /** The state of `root`, created empty if new. */
   root(root: string): RootState {
@@ -57,12 +66,10 @@ export class RootIndex {
     if (old && sameEntry(old, entry)) return undefined;
     if (old) this.unlinkId(old);
     s.entries.set(entry.path, entry);
-    let set = this.ids.get(entry.id);
-    if (!set) {
-      set = new Set();
-      this.ids.set(entry.id, set);
-    }
-    set.add(entry);
+    const held = this.ids.get(entry.id);
+    if (held === undefined) this.ids.set(entry.id, entry);
+    else if (Array.isArray(held)) held.push(entry);
+    else this.ids.set(entry.id, [held, entry]);
     return old ? 'changed' : 'added';
   }
 
@@ -92,27 +99,45 @@ export class RootIndex {
 
   /** Some live entry with this id. */
   byId(id: string): LibraryEntry | undefined {
-    return this.ids.get(id)?.values().next().value;
+    const held = this.ids.get(id);
+    return Array.isArray(held) ? held[0] : held;
   }
 
   /** One entry per id, optionally restricted to entries under `root`. */
   unique(root?: string): LibraryEntry[] {
     const out: LibraryEntry[] = [];
-    for (const set of this.ids.values()) {
-      for (const e of set) {
-        if (root === undefined || e.root === root) {
-          out.push(e);
-          break;
-        }
-      }
-    }
+    this.eachUnique(root, (e) => out.push(e));
     return out;
   }
 
+  /** Track count and total bytes of `unique(root)`, without building the list. */
+  totals(root?: string): { tracks: number; bytes: number } {
+    let tracks = 0;
+    let bytes = 0;
+    this.eachUnique(root, (e) => {
+      tracks++;
+      bytes += e.size;
+    });
+    return { tracks, bytes };
+  }
+
+  private eachUnique(root: string | undefined, fn: (e: LibraryEntry) => void): void {
+    for (const held of this.ids.values()) {
+      if (!Array.isArray(held)) {
+        if (root === undefined || held.root === root) fn(held);
+        continue;
+      }
+      const e = root === undefined ? held[0] : held.find((x) => x.root === root);
+      if (e) fn(e);
+    }
+  }
+
   private unlinkId(e: LibraryEntry): void {
-    const set = this.ids.get(e.id);
-    if (!set) return;
-    set.delete(e);
-    if (set.size === 0) this.ids.delete(e.id);
+    const held = this.ids.get(e.id);
+    if (held === e) this.ids.delete(e.id);
+    else if (Array.isArray(held)) {
+      const rest = held.filter((x) => x !== e);
+      this.ids.set(e.id, rest.length === 1 ? (rest[0] as LibraryEntry) : rest);
+    }
   }
 }

@@ -12,6 +12,10 @@ export interface CacheRecord extends FileStamp {
 
 const FILE_VERSION = 1;
 const DEFAULT_DEBOUNCE_MS = 2000;
+/** Characters per chunk of a save: few writes, yet small enough (even as UTF-16) to die young in V8. */
+const CHUNK_CHARS = 16 * 1024;
+/** Records per extra millisecond of save delay: saves of a big cache are spaced out (10 s at 100k). */
+const RECORDS_PER_MS = 10;
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
@@ -181,15 +185,19 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
     return [...this.records].filter(([p]) => p === root || p.startsWith(prefix));
   }
 
-  /** Save after a quiet period; repeated calls within it coalesce into one write. */
+  /**
+   * Save after a quiet period; repeated calls within it coalesce into one write. The period grows
+   * with the cache (1 s per 10k records beyond the debounce): each save writes every record.
+   */
   scheduleSave(): void {
     if (!this.file || this.timer) return;
+    const delay = Math.max(this.debounceMs, Math.round(this.records.size / RECORDS_PER_MS));
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.save().catch((err: Error) =>
         this.warn(`Scan cache could not be saved: ${err.message}`, true),
       );
-    }, this.debounceMs);
+    }, delay);
     this.timer.unref?.();
   }
 
@@ -207,13 +215,32 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
   private async writeNow(): Promise<void> {
     if (!this.file || !this.dirty) return;
     this.dirty = false;
-    const records: Record<string, CacheRecord> = Object.fromEntries(this.records);
     try {
-      await writeFileAtomic(this.file, JSON.stringify({ version: FILE_VERSION, records }));
+      await writeFileAtomic(this.file, this.chunks());
     } catch (err) {
       this.dirty = true;
       throw err;
     }
+  }
+
+  /**
+   * The file's JSON (`{"version":1,"records":{path: record, ...}}`) in chunks of about CHUNK_CHARS,
+   * produced as the writer asks for them. One string of the whole cache would be tens of MiB at
+   * 100k tracks (twice that for non-Latin-1 names), and V8 keeps such garbage around. Records
+   * changed while a write is under way may or may not make it in; they mark the cache dirty again.
+   */
+  private *chunks(): Generator<string> {
+    let chunk = `{"version":${FILE_VERSION},"records":{`;
+    let first = true;
+    for (const [p, r] of this.records) {
+      chunk += `${first ? '' : ','}${JSON.stringify(p)}:${JSON.stringify(r)}`;
+      first = false;
+      if (chunk.length >= CHUNK_CHARS) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    yield `${chunk}}}`;
   }
 
   /** Flush pending changes and stop the debounce timer (shutdown). */

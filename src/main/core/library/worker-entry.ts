@@ -19,7 +19,10 @@ export function parseWorkerFile(moduleUrl: string): URL {
  */
 export function startWorker(file: URL, workerData: unknown): Worker {
   // execArgv []: the parent's flags (an inspector port, Electron's switches) are not for this thread.
-  if (!file.pathname.endsWith('.ts')) return new Worker(file, { workerData, execArgv: [] });
+  // A small young generation: a parse's garbage dies within a file, and V8's default (up to 48 MiB
+  // per thread) only sat in RSS. Not an old-space limit, so no file can run a thread out of memory.
+  const options = { workerData, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 8 } };
+  if (!file.pathname.endsWith('.ts')) return new Worker(file, options);
   // tsx's ESM API (its CommonJS twin, which `require.resolve` finds, fails when imported on Node 20).
   const api = createRequire(file)
     .resolve('tsx/esm/api')
@@ -28,5 +31,5 @@ export function startWorker(file: URL, workerData: unknown): Worker {
   const code =
     `import(${JSON.stringify(tsx)})` +
     `.then((m) => { m.register(); return import(${JSON.stringify(file.href)}); })`;
-  return new Worker(code, { eval: true, workerData, execArgv: [] });
+  return new Worker(code, { ...options, eval: true });
 }
