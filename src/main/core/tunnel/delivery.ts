@@ -57,6 +57,13 @@ interface Confirmation {
 
 /** Rate samples must span at least this long, so two pongs read in one tick do not read as infinite. */
 const MIN_SAMPLE_MS = 20;
+/** The windowed-max filter keeps one maximum per slot this long. */
+const RATE_SLOT_MS = 100;
+/**
+ * With no probe in flight, one is sent once the bytes in the network come this close to the limit:
+ * more than any frame, so a sender that the limit holds back always has a pong coming to wake it.
+ */
+const PROBE_HEADROOM = 128 * 1024;
 
 /** Delivery accounting for one socket. */
 export class DeliveryMeter {
@@ -66,7 +73,10 @@ export class DeliveryMeter {
   private seq = 0;
   private probes: Probe[] = [];
   private confirmations: Confirmation[] = [];
-  private rates: { at: number; rate: number }[] = [];
+  /** Highest rate sample per RATE_SLOT_MS slot, oldest first (a windowed-max filter). */
+  private rates: { slot: number; rate: number }[] = [];
+  /** The limit as of the last answer (recomputed per pong, not per frame). */
+  private lim = Infinity;
   private minRtt = Infinity;
   private answered = false;
   private lastProbeBytes = 0;
@@ -97,19 +107,16 @@ export class DeliveryMeter {
 
   /** Highest recent delivery rate (bytes/s), 0 before any sample. */
   rate(): number {
-    const now = this.now();
+    const oldest = Math.floor((this.now() - this.o.rateSpanMs) / RATE_SLOT_MS);
     let best = 0;
-    for (const r of this.rates) if (now - r.at <= this.o.rateSpanMs && r.rate > best) best = r.rate;
+    for (const r of this.rates) if (r.slot >= oldest && r.rate > best) best = r.rate;
     return best;
   }
 
   /** Bytes allowed in the network: Infinity until the server has answered a probe. */
   limit(): number {
     if (!this.answered || this.stalled()) return Infinity;
-    const rate = this.rate();
-    const rtt = Number.isFinite(this.minRtt) ? this.minRtt : 0;
-    const want = (rate * (rtt + this.o.targetMs)) / 1000;
-    return Math.round(Math.max(this.o.minLimit, Math.min(this.o.maxLimit, want)));
+    return this.lim;
   }
 
   /** How many more bytes may be written now (Infinity when not limiting). */
@@ -137,6 +144,8 @@ export class DeliveryMeter {
     this.minRtt = Math.min(this.minRtt, now - probe.at);
     if (probe.bytes > this.delivered) this.delivered = probe.bytes;
     this.sample(now);
+    const want = (this.rate() * (this.minRtt + this.o.targetMs)) / 1000;
+    this.lim = Math.round(Math.max(this.o.minLimit, Math.min(this.o.maxLimit, want)));
     this.maybeProbe();
     for (const fn of this.listeners) fn();
     return true;
@@ -163,11 +172,14 @@ export class DeliveryMeter {
   private maybeProbe(): void {
     if (this.written <= this.lastProbeBytes) return;
     if (this.probes.length >= this.o.maxOutstanding) return;
-    const lim = this.answered ? this.limit() : 256 * 1024;
+    const lim = this.answered ? this.lim : 256 * 1024;
     const every = Math.min(1024 * 1024, Math.max(16 * 1024, Math.floor(lim / 4)));
-    // Always keep one probe covering the newest bytes, so a sender held back by the limit is
-    // woken by a pong; otherwise probe every quarter of the limit.
-    if (this.probes.length > 0 && this.written - this.lastProbeBytes < every) return;
+    // Probe every quarter of the limit (at most every MiB); and with none in flight, as soon as
+    // the network nears the limit (or before the first answer), so a held-back sender is woken.
+    const due =
+      this.written - this.lastProbeBytes >= every ||
+      (this.probes.length === 0 && (!this.answered || this.unconfirmed + PROBE_HEADROOM >= lim));
+    if (!due) return;
     const seq = (this.seq = (this.seq + 1) >>> 0);
     const payload = Buffer.allocUnsafe(4);
     payload.writeUInt32BE(seq, 0);
@@ -185,10 +197,13 @@ export class DeliveryMeter {
     const base = c[0]!;
     const dt = now - base.at;
     if (dt >= MIN_SAMPLE_MS && this.delivered > base.delivered) {
-      this.rates.push({ at: now, rate: ((this.delivered - base.delivered) * 1000) / dt });
-      while (this.rates.length > 0 && now - this.rates[0]!.at > this.o.rateSpanMs)
-        this.rates.shift();
-      if (this.rates.length > 256) this.rates.shift();
+      const rate = ((this.delivered - base.delivered) * 1000) / dt;
+      const slot = Math.floor(now / RATE_SLOT_MS);
+      const last = this.rates.at(-1);
+      if (last?.slot === slot) last.rate = Math.max(last.rate, rate);
+      else this.rates.push({ slot, rate });
+      const oldest = Math.floor((now - this.o.rateSpanMs) / RATE_SLOT_MS);
+      while (this.rates.length > 0 && this.rates[0]!.slot < oldest) this.rates.shift();
     }
   }
 }
