@@ -1,7 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import type { ManifestTrack } from '../../../src/shared/contract';
-import { manifestFingerprint, validateManifest } from '../../../src/main/core/tunnel/manifest';
+import { encodeFrame } from '../../../src/main/core/tunnel/frames';
+import { frameFingerprint, validateManifest } from '../../../src/main/core/tunnel/manifest';
 import { acceptManifest } from '../../hub/hub-manifest';
+
+const manifestFingerprint = (tracks: ManifestTrack[]) =>
+  frameFingerprint(encodeFrame({ type: 'manifest', tracks }));
 
 const track = (id: string, extra: Partial<ManifestTrack> = {}): ManifestTrack => ({
   id,
@@ -83,7 +87,7 @@ describe('validateManifest', () => {
   });
 });
 
-describe('manifestFingerprint', () => {
+describe('frameFingerprint', () => {
   it('is equal for equal lists and differs on any field change or order', () => {
     const a = [track('a1'), track('b2')];
     expect(manifestFingerprint(a)).toBe(manifestFingerprint(structuredClone(a)));

@@ -3,6 +3,7 @@
  * nothing and silently keeps the old list when one track is bad, so we repair or drop bad tracks
  * here, report why, and send only lists the server will accept. Pure.
  */
+import { createHash } from 'node:crypto';
 import type { ManifestTrack } from '../../../shared/contract';
 import { isId } from './frames';
 
@@ -61,31 +62,12 @@ export function validateManifest(tracks: readonly ManifestTrack[]): ValidatedMan
 }
 
 /**
- * A cheap fingerprint of a validated manifest (FNV-1a over its canonical JSON, plus the count), so
- * an identical list is not resent on the same session. Order matters, as it does for the server.
+ * A fingerprint of an encoded manifest frame, so an identical list is not resent on the same
+ * session. Taken over the JSON about to be sent anyway: one native hash pass, where hashing the
+ * tracks one by one in script cost twice the encoding itself (40-60 ms at 20k tracks).
  */
-export function manifestFingerprint(tracks: readonly ManifestTrack[]): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (const t of tracks) {
-    const line = JSON.stringify([
-      t.id,
-      t.title,
-      t.artist ?? null,
-      t.album ?? null,
-      t.duration ?? null,
-      t.fileSizeBytes,
-      t.mimeType,
-      t.allowDownload,
-    ]);
-    for (let i = 0; i < line.length; i++) {
-      const c = line.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-    }
-    h1 = Math.imul(h1 ^ 10, 0x01000193);
-  }
-  return `${tracks.length}:${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}`;
+export function frameFingerprint(encoded: string): string {
+  return createHash('sha1').update(encoded).digest('base64');
 }
 
 function cleanString(v: unknown): string {

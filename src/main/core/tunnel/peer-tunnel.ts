@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import type { ConnectionState, ConnectionStatus, ManifestTrack } from '../../../shared/contract';
 import { DEFAULT_BACKOFF, quickRetryDelay, retryDecision, type BackoffOptions } from './backoff';
 import { encodeFrame, parseServerFrame, PONG_FRAME } from './frames';
-import { manifestFingerprint, validateManifest } from './manifest';
+import { frameFingerprint, validateManifest } from './manifest';
 import * as P from './problems';
 import { peerSocketUrl } from './server-url';
 import { DeliveryMeter } from './delivery';
@@ -257,11 +257,12 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
       return;
     }
     const tracks = this.manifest;
-    const fingerprint = manifestFingerprint(tracks);
+    const frame = encodeFrame({ type: 'manifest', tracks });
+    const fingerprint = frameFingerprint(frame);
     if (fingerprint === s.sentFingerprint) return;
     s.sentFingerprint = fingerprint;
     s.sending = true;
-    this.write(s, encodeFrame({ type: 'manifest', tracks }), (err) => {
+    this.write(s, frame, (err) => {
       s.sending = false;
       if (err || this.current !== s) return;
       this.setStatus('connected', { publishedTracks: tracks.length });
