@@ -76,7 +76,8 @@ async function main(): Promise<void> {
   const host = await machine();
   // The engine changes under active development: say exactly which build was measured.
   const cli = await stat(CLI);
-  const build = `dist/cli.js built ${cli.mtime.toISOString()}, ${cli.size} bytes`;
+  const label = process.env.BENCH_DAEMON ? path.relative(process.cwd(), CLI) : 'dist/cli.js';
+  const build = `${label} built ${cli.mtime.toISOString()}, ${cli.size} bytes`;
   console.log(`tunecamp-share bench ${config.quick ? '(quick) ' : ''}on ${host}`);
   console.log(`figures: min / median / max\n`);
   const failures: string[] = [];
