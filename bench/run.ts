@@ -12,6 +12,7 @@ import { assertCliBuilt, CLI, ROOT } from './lib/daemon';
 import { markdownTable } from './lib/report';
 import { changeLatency, reconnect } from './scenarios/live';
 import { coldScan, idle, scale, warmRestart } from './scenarios/scan';
+import { windowList } from './scenarios/window';
 import { fairTwenty, streamFour, streamOne } from './scenarios/stream';
 import { slowUplink } from './scenarios/uplink';
 
@@ -27,6 +28,7 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<void>> = {
   uplink: slowUplink,
   idle,
   scale,
+  window: windowList,
 };
 
 function parse(argv: string[]): { config: BenchConfig; only: string[] } {

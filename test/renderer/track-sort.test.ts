@@ -74,21 +74,16 @@ describe('header clicks', () => {
 describe('50,000 tracks', () => {
   const lib = mockTracks(50_000).sort(compareTracks);
 
-  it('sorts by any column and filters the sorted list in well under 200 ms', () => {
+  // How fast this runs is measured by `npm run bench -- --only window`, not here: a timed unit
+  // test fails whenever the machine is busy or slow, and proves nothing about the code.
+  it('sorts by any column and filters the sorted list', () => {
     const keys = new Map<string, string>();
     for (const key of ['title', 'size', 'album'] as const) {
-      // Best of three: the budget is for the work, not for a neighbour's CPU spike.
-      let best = Infinity;
-      let shown: TrackInfo[] = [];
-      for (let run = 0; run < 3; run++) {
-        const t0 = performance.now();
-        const sorted = sortTracks(lib, { key, dir: 'desc' });
-        shown = filterTracks(sorted, { ...EMPTY_QUERY, text: 'night' }, keys);
-        best = Math.min(best, performance.now() - t0);
-      }
-      expect(best).toBeLessThan(200);
+      const sorted = sortTracks(lib, { key, dir: 'desc' });
+      const shown = filterTracks(sorted, { ...EMPTY_QUERY, text: 'night' }, keys);
       expect(shown.length).toBeGreaterThan(0);
       expect(shown.length).toBeLessThan(50_000);
+      for (const x of shown) expect(JSON.stringify(x).toLowerCase()).toContain('night');
       if (key === 'size') {
         for (let i = 1; i < shown.length; i++)
           expect(shown[i - 1]!.fileSizeBytes).toBeGreaterThanOrEqual(shown[i]!.fileSizeBytes);
