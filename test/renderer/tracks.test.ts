@@ -40,13 +40,16 @@ describe('filterTracks', () => {
     expect(isFiltered({ ...EMPTY_QUERY, text: '  ' })).toBe(false);
     expect(isFiltered({ ...EMPTY_QUERY, format: 'mp3' })).toBe(true);
   });
-  it('filters 50,000 tracks quickly with cached keys', () => {
+  // Speed is measured by `npm run bench -- --only window`; here: the keys are built once and reused.
+  it('filters 50,000 tracks with search keys built once and reused', () => {
     const big = mockTracks(50_000);
     const keys = new Map<string, string>();
     filterTracks(big, { ...EMPTY_QUERY, text: 'x' }, keys);
-    const start = performance.now();
+    expect(keys.size).toBe(big.length);
+    // A cached key is used as is: plant one and find the track by it.
+    keys.set(big[7]!.id, 'planted-key');
+    expect(filterTracks(big, { ...EMPTY_QUERY, text: 'planted-key' }, keys)).toEqual([big[7]]);
     const hits = filterTracks(big, { ...EMPTY_QUERY, text: 'night river' }, keys);
-    expect(performance.now() - start).toBeLessThan(200);
     expect(hits.length).toBeGreaterThan(0);
     expect(hits.length).toBeLessThan(big.length);
     expect(hits.every((h) => /night/i.test(h.title + h.album + h.relPath))).toBe(true);
