@@ -176,4 +176,29 @@ describe('delivery meter', () => {
     expect(meter.pong(sent[2]!)).toBe(false);
     expect(called).toBe(0);
   });
+
+  it('wakes a held-back sender when probes go unanswered, instead of leaving it waiting', async () => {
+    const sent: Buffer[] = [];
+    const meter = new DeliveryMeter(
+      (p) => sent.push(p),
+      () => performance.now(),
+      {
+        giveUpMs: 60,
+      },
+    );
+    meter.wrote(10);
+    meter.pong(sent[0]!);
+    meter.wrote(200 * 1024); // over the limit: a sender would now wait for a pong
+    expect(meter.room()).toBeLessThan(0);
+    const woken = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 2000);
+      meter.onDelivered(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    expect(woken).toBe(true);
+    expect(meter.room()).toBe(Infinity);
+    meter.dispose();
+  });
 });

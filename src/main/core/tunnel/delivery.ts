@@ -81,6 +81,7 @@ export class DeliveryMeter {
   private answered = false;
   private lastProbeBytes = 0;
   private listeners = new Set<() => void>();
+  private giveUpTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ping: (payload: Buffer) => void,
@@ -98,11 +99,6 @@ export class DeliveryMeter {
   /** True once the server has answered a probe (the limit applies from then on). */
   get measuring(): boolean {
     return this.answered;
-  }
-
-  /** Smallest round trip seen (ms), Infinity before any. */
-  get roundTripMs(): number {
-    return this.minRtt;
   }
 
   /** Highest recent delivery rate (bytes/s), 0 before any sample. */
@@ -161,6 +157,8 @@ export class DeliveryMeter {
   dispose(): void {
     this.listeners.clear();
     this.probes = [];
+    clearTimeout(this.giveUpTimer);
+    this.giveUpTimer = undefined;
   }
 
   /** The oldest probe has waited longer than giveUpMs. */
@@ -186,6 +184,24 @@ export class DeliveryMeter {
     this.probes.push({ seq, bytes: this.written, at: this.now() });
     this.lastProbeBytes = this.written;
     this.ping(payload);
+    this.armGiveUp();
+  }
+
+  /**
+   * While probes are out, a timer checks for the moment the oldest passes giveUpMs, and then tells
+   * the listeners: the limit is lifted, and a sender it held back must not wait for a pong that
+   * may never come.
+   */
+  private armGiveUp(): void {
+    const oldest = this.probes[0];
+    if (this.giveUpTimer || !oldest) return;
+    const wait = Math.max(1, oldest.at + this.o.giveUpMs - this.now() + 1);
+    this.giveUpTimer = setTimeout(() => {
+      this.giveUpTimer = undefined;
+      if (this.stalled()) for (const fn of this.listeners) fn();
+      else this.armGiveUp();
+    }, wait);
+    this.giveUpTimer.unref?.();
   }
 
   /** Delivery rate between this confirmation and the newest one at least MIN_SAMPLE_MS older. */
