@@ -62,7 +62,7 @@ describe('delivery measured with WebSocket pings', () => {
     const sink = tunnel.sink!;
     // The server answers probes: the room becomes finite as soon as something was written.
     sink.send('{"type":"chunk_end","requestId":"warmup"}', () => undefined);
-    await waitFor(() => Number.isFinite(sink.deliveryRoom()), 2000);
+    await hub.waitFor(() => Number.isFinite(sink.deliveryRoom()), 2000);
 
     const { written, worstInNetwork } = await pump(hub, sink, 1500);
     // 1 MB/s: 80 ms is 80 KB, under the 128 KiB floor. Allow the floor, one frame over it, and
@@ -82,14 +82,6 @@ describe('delivery measured with WebSocket pings', () => {
     const { written } = await pump(hub, sink, 300);
     expect(sink.deliveryRoom()).toBe(Infinity);
     expect(written).toBeGreaterThan(1024 * KiB);
-    await waitFor(() => atHub(hub!) === written, 5000);
+    await hub.waitFor(() => atHub(hub!) === written, 5000);
   });
 });
-
-async function waitFor(pred: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await sleep(5);
-  }
-}

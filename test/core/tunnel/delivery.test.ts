@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeliveryMeter } from '../../../src/main/core/tunnel/delivery';
+import { DeliveryMeter, type DeliveryOptions } from '../../../src/main/core/tunnel/delivery';
 
 const KiB = 1024;
 
@@ -58,6 +58,21 @@ function simulate(rate: number, delayMs = 1) {
   };
 }
 
+/**
+ * A meter whose pings land in `sent` and whose clock is `clock.now` (set it by hand); pass
+ * `realClock` for tests that wait on the meter's own timer.
+ */
+function manual(opts: Partial<DeliveryOptions> = {}, realClock = false) {
+  const sent: Buffer[] = [];
+  const clock = { now: 0 };
+  const meter = new DeliveryMeter(
+    (p) => sent.push(p),
+    realClock ? () => performance.now() : () => clock.now,
+    opts,
+  );
+  return { meter, sent, clock };
+}
+
 describe('delivery meter', () => {
   it('does not limit until the server has answered a probe, and probes after the first write', () => {
     const sim = simulate(2_500_000);
@@ -74,18 +89,13 @@ describe('delivery meter', () => {
   });
 
   it('ignores pongs that are not ours and counts older probes as answered by a newer pong', () => {
-    const sent: Buffer[] = [];
-    let now = 0;
-    const meter = new DeliveryMeter(
-      (p) => sent.push(p),
-      () => now,
-    );
+    const { meter, sent, clock } = manual();
     expect(meter.pong(Buffer.from('hello'))).toBe(false);
     meter.wrote(100 * KiB); // probe 1 (none outstanding)
     meter.wrote(100 * KiB); // probe 2 (a quarter of the default 256 KiB passed)
     expect(sent).toHaveLength(2);
     expect(meter.pong(Buffer.from([0, 0, 0, 99]))).toBe(false);
-    now = 10;
+    clock.now = 10;
     expect(meter.pong(sent[1]!)).toBe(true);
     expect(meter.unconfirmed).toBe(0);
     // The first probe's late pong is stale now.
@@ -143,31 +153,20 @@ describe('delivery meter', () => {
   });
 
   it('stops limiting when probes go unanswered for giveUpMs, and resumes on the next answer', () => {
-    const sent: Buffer[] = [];
-    let now = 0;
-    const meter = new DeliveryMeter(
-      (p) => sent.push(p),
-      () => now,
-      { giveUpMs: 1000 },
-    );
+    const { meter, sent, clock } = manual({ giveUpMs: 1000 });
     meter.wrote(10);
-    now = 1;
+    clock.now = 1;
     meter.pong(sent[0]!);
     meter.wrote(200 * KiB);
     expect(meter.room()).toBeLessThan(0);
-    now = 1500;
+    clock.now = 1500;
     expect(meter.limit()).toBe(Infinity);
     meter.pong(sent[sent.length - 1]!);
     expect(meter.limit()).toBe(128 * KiB);
   });
 
   it('sends no probes after dispose and keeps at most maxOutstanding in flight', () => {
-    const sent: Buffer[] = [];
-    const meter = new DeliveryMeter(
-      (p) => sent.push(p),
-      () => 0,
-      { maxOutstanding: 3 },
-    );
+    const { meter, sent } = manual({ maxOutstanding: 3 });
     for (let i = 0; i < 20; i++) meter.wrote(1024 * KiB);
     expect(sent).toHaveLength(3);
     let called = 0;
@@ -178,14 +177,7 @@ describe('delivery meter', () => {
   });
 
   it('wakes a held-back sender when probes go unanswered, instead of leaving it waiting', async () => {
-    const sent: Buffer[] = [];
-    const meter = new DeliveryMeter(
-      (p) => sent.push(p),
-      () => performance.now(),
-      {
-        giveUpMs: 60,
-      },
-    );
+    const { meter, sent } = manual({ giveUpMs: 60 }, true);
     meter.wrote(10);
     meter.pong(sent[0]!);
     meter.wrote(200 * 1024); // over the limit: a sender would now wait for a pong
