@@ -40,7 +40,6 @@ describe('buildManifest', () => {
     id,
     path: `${root}/${id}.mp3`,
     root,
-    relPath: `${id}.mp3`,
     size: 100,
     mtimeMs: 1,
     dev: 1,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHub, type Hub } from '../hub/emulator';
 import { CORPUS, fetchAll, startEngine, tempDir, waitTracks } from './helpers';
+import { relPathOf } from '../../src/main/core/library/root-index';
 
 /** A unique, valid MP3: a corpus file with a distinct tail (music-metadata ignores trailing bytes). */
 async function mp3(tag: string): Promise<Buffer> {
@@ -42,7 +43,9 @@ describe('a live library through the engine', () => {
     await waitTracks(hub, (t) => t.length === 2);
     const id = hub
       .tracks()
-      .find((t) => running!.engine.library.get(t.id)?.relPath === 'one.mp3')!.id;
+      .find(
+        (t) => relPathOf(running!.engine.library.get(t.id) ?? { root: '', path: '' }) === 'one.mp3',
+      )!.id;
     await running.engine.invoke('setTrackDownload', [id], 'deny');
     await hub.waitFor(() => hub.tracks().find((t) => t.id === id)?.allowDownload === false, 3000);
     await rename(path.join(a, 'one.mp3'), path.join(b, 'moved.mp3'));
@@ -67,7 +70,7 @@ describe('a live library through the engine', () => {
     await running.engine.invoke('removeFolder', a);
     await waitTracks(hub, (t) => t.length === 1, 3000);
     expect(hub.sessions()[0]!.id).toBe(sessionId);
-    expect(running.engine.library.entries().map((e) => e.relPath)).toEqual(['two.mp3']);
+    expect(running.engine.library.entries().map((e) => relPathOf(e))).toEqual(['two.mp3']);
   });
 
   it('withdraws an offline folder and brings it back from the cache', async () => {

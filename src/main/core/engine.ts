@@ -243,6 +243,14 @@ export class Engine implements Api {
     return buildManifest(this.library.entries(), this.opts.settings.get(), this.offlineRoots());
   }
 
+  /** Tracks in `manifest()`, without building it (a snapshot asks often; a 100k list is megabytes). */
+  private manifestSize(): number {
+    const offline = this.offlineRoots();
+    let n = 0;
+    for (const e of this.library.entries()) if (!offline.has(e.root)) n++;
+    return n;
+  }
+
   private readonly commands: {
     [K in CommandName]: (...a: CommandArgs<K>) => Promise<CommandResult<K>>;
   } = {
@@ -314,7 +322,7 @@ export class Engine implements Api {
       version: this.opts.version,
       connection: this.connection.status,
       folders: this.folders.statuses(),
-      trackCount: this.manifest().length,
+      trackCount: this.manifestSize(),
       transfers: t.list(),
       totals: t.totals(),
       settings: this.opts.settings.get(),

@@ -1,6 +1,7 @@
 import type { FolderOptions, ManifestTrack, Settings, TrackInfo } from '../../shared/contract';
 import { effectiveAllowDownload } from './downloads';
 import type { LibraryEntry } from './library/library';
+import { relPathOf } from './library/root-index';
 
 /** Per-track counters known to the transfer layer. */
 export type PlayCounts = ReadonlyMap<string, { plays: number; downloads: number }>;
@@ -50,7 +51,7 @@ export function toTrackInfo(
   return {
     ...t,
     folder: e.root,
-    relPath: e.relPath,
+    relPath: relPathOf(e),
     format: e.format,
     override: settings.trackOverrides[e.id] ?? 'inherit',
     plays: c?.plays ?? 0,
@@ -67,7 +68,9 @@ function toManifestTrack(
   settings: Pick<Settings, 'allowDownloads' | 'trackOverrides'>,
   policy: Map<string, FolderOptions['download']>,
 ): ManifestTrack {
-  const t: ManifestTrack = {
+  // Every field set, absent ones to undefined (JSON leaves them out): one hidden class for all
+  // tracks and no overflow property store, on a list that can hold 100k of them.
+  return {
     id: e.id,
     title: e.title,
     fileSizeBytes: e.size,
@@ -77,9 +80,8 @@ function toManifestTrack(
       policy.get(e.root) ?? 'inherit',
       settings.trackOverrides[e.id],
     ),
+    artist: e.artist || undefined,
+    album: e.album || undefined,
+    duration: e.duration,
   };
-  if (e.artist) t.artist = e.artist;
-  if (e.album) t.album = e.album;
-  if (e.duration !== undefined) t.duration = e.duration;
-  return t;
 }

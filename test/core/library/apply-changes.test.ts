@@ -2,6 +2,7 @@ import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeLibrary, place, removeDir, SAMPLES, tempDir } from './helpers';
+import { relPathOf } from '../../../src/main/core/library/root-index';
 
 let dir: string;
 beforeEach(async () => {
@@ -22,7 +23,7 @@ async function setup() {
 }
 
 const opts = { exclude: ['Excluded/'] };
-const rels = (list: { relPath: string }[]) => list.map((e) => e.relPath).sort();
+const rels = (list: { root: string; path: string }[]) => list.map((e) => relPathOf(e)).sort();
 
 describe('applyChanges after watcher events', () => {
   it('detects an added file and a new folder', async () => {
@@ -79,8 +80,9 @@ describe('applyChanges after watcher events', () => {
     expect(d.moved).toHaveLength(1);
     expect(d.moved[0]).toMatchObject({
       from,
-      entry: { id, path: to, relPath: 'Elsewhere/renamed.flac' },
+      entry: { id, path: to },
     });
+    expect(relPathOf(d.moved[0]!.entry)).toBe('Elsewhere/renamed.flac');
     expect(parsed).toEqual([]);
     expect(lib.get(id)?.path).toBe(to);
   });

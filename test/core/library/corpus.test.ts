@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAudioFile } from '../../../src/main/core/library/mime';
 import { CORPUS, makeLibrary } from './helpers';
+import { relPathOf } from '../../../src/main/core/library/root-index';
 
 describe('scanning the real corpus', () => {
   it('indexes or skips (with a reason) every audio file, and finishes', async () => {
@@ -35,7 +36,7 @@ describe('scanning the real corpus', () => {
     expect(progress).toEqual([audio.length]);
     expect(deltas.flatMap((d) => d.added).length).toBe(indexedPaths.size);
 
-    const byRel = new Map(lib.entries().map((e) => [e.relPath, e]));
+    const byRel = new Map(lib.entries().map((e) => [relPathOf(e), e]));
     expect(byRel.get("MusicBrainz - Beth Hart - Sinner's Prayer.flac")).toMatchObject({
       mimeType: 'audio/flac',
       format: 'flac',

@@ -6,7 +6,6 @@ const entry = (root: string, name: string, id: string, size = 10): LibraryEntry 
   id,
   path: `${root}/${name}`,
   root,
-  relPath: name,
   size,
   mtimeMs: 1,
   dev: 1,

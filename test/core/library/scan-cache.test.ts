@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ScanCache } from '../../../src/main/core/library/scan-cache';
 import { writeFileAtomic } from '../../../src/main/core/fs/atomic-write';
 import { makeLibrary, place, removeDir, SAMPLES, tempDir } from './helpers';
+import { relPathOf } from '../../../src/main/core/library/root-index';
 
 let dir: string;
 let music: string;
@@ -69,7 +70,7 @@ describe('persistent scan cache', () => {
     expect(after.parsed).toEqual([]);
     const rels = after.lib
       .entries()
-      .map((e) => e.relPath)
+      .map((e) => relPathOf(e))
       .sort();
     expect(rels).toEqual(['A/two.mp3', 'B/three.wav', 'B/uno.flac']);
     const saved = JSON.parse(await readFile(cacheFile, 'utf8')) as {
@@ -79,12 +80,59 @@ describe('persistent scan cache', () => {
     expect(Object.keys(saved.records)).not.toContain(path.join(music, 'A', 'one.flac'));
   });
 
+  it('finds a moved file by inode among hard links, whichever path goes first', async () => {
+    const cache = ScanCache.inMemory();
+    const stamp = { size: 10, mtimeMs: 5.5, dev: 1, ino: 42 };
+    const track = {
+      id: 'a'.repeat(32),
+      title: 't',
+      mimeType: 'audio/mpeg',
+      format: 'mp3',
+    };
+    cache.set('/m/a.mp3', { ...stamp, track });
+    cache.set('/m/b.mp3', { ...stamp, track }); // a hard link: same inode, size and mtime
+    cache.set('/m/other.mp3', { ...stamp, dev: 2, track }); // same inode number, other device
+    expect(cache.pathOf(stamp)).toBe('/m/b.mp3');
+    cache.delete('/m/b.mp3');
+    // The remaining link still identifies the version (a move of it must not re-parse).
+    expect(cache.pathOf(stamp)).toBe('/m/a.mp3');
+    expect(cache.lookup('/m/moved.mp3', stamp)?.track?.id).toBe(track.id);
+    expect(cache.pathOf({ ...stamp, dev: 2 })).toBe('/m/other.mp3');
+    expect(cache.pathOf({ ...stamp, mtimeMs: 6 })).toBeUndefined();
+    cache.delete('/m/a.mp3');
+    expect(cache.lookup('/m/moved.mp3', stamp)).toBeUndefined();
+  });
+
+  it('stores records in one shape, whatever shape they were given in', () => {
+    const cache = ScanCache.inMemory();
+    const stored = cache.set('/m/a.mp3', {
+      ino: 1,
+      dev: 1,
+      mtimeMs: 1,
+      size: 1,
+      track: { format: 'mp3', mimeType: 'audio/mpeg', title: 't', id: 'b'.repeat(32) },
+    });
+    const skip = cache.set('/m/b.mp3', { skip: 'bad', size: 1, mtimeMs: 1, dev: 1, ino: 2 });
+    expect(Object.keys(stored)).toEqual(Object.keys(skip));
+    expect(Object.keys(stored)).toEqual(['size', 'mtimeMs', 'dev', 'ino', 'track', 'skip']);
+    expect(Object.keys(stored.track!)).toEqual([
+      'id',
+      'title',
+      'artist',
+      'album',
+      'duration',
+      'mimeType',
+      'format',
+    ]);
+    expect(cache.get('/m/a.mp3')).toBe(stored);
+  });
+
   it('re-parses only files whose size or mtime changed', async () => {
     await run();
     await writeFile(path.join(music, 'A', 'two.mp3'), await readFile(SAMPLES.untagged));
     const after = await run();
     expect(after.parsed).toEqual([path.join(music, 'A', 'two.mp3')]);
-    expect(after.lib.entries().find((e) => e.relPath === 'A/two.mp3')?.title).toBe('two');
+    expect(after.lib.entries().find((e) => relPathOf(e) === 'A/two.mp3')?.title).toBe('two');
   });
 
   it('discards a corrupt cache with a warning instead of crashing', async () => {

@@ -1,7 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import type { ManifestTrack } from '../../../src/shared/contract';
 import { encodeFrame } from '../../../src/main/core/tunnel/frames';
-import { frameFingerprint, validateManifest } from '../../../src/main/core/tunnel/manifest';
+import {
+  encodeManifestFrame,
+  frameFingerprint,
+  ManifestEncoder,
+  validateManifest,
+} from '../../../src/main/core/tunnel/manifest';
 import { acceptManifest } from '../../hub/hub-manifest';
 
 const manifestFingerprint = (tracks: ManifestTrack[]) =>
@@ -66,6 +71,18 @@ describe('validateManifest', () => {
     expect(r.problems.length).toBe(6);
   });
 
+  it('keeps clean tracks as they are (no copy) and copies only those it repairs', () => {
+    const clean = track('a1', { artist: 'X', album: undefined, duration: undefined });
+    const padded = track('b2', { title: ' Padded ' });
+    const extra = { ...track('c3'), path: '/x' } as unknown as ManifestTrack;
+    const r = validateManifest([clean, padded, extra, track('a1')]);
+    expect(r.tracks[0]).toBe(clean);
+    expect(r.tracks[1]).not.toBe(padded);
+    expect(r.tracks[1]?.title).toBe('Padded');
+    expect(r.tracks[2]).not.toHaveProperty('path');
+    expect(r.tracks.map((t) => t.id)).toEqual(['a1', 'b2', 'c3']); // the later a1 is a duplicate
+  });
+
   it('keeps an explicit allowDownload false', () => {
     expect(validateManifest([track('a', { allowDownload: false })]).tracks[0]?.allowDownload).toBe(
       false,
@@ -84,6 +101,43 @@ describe('validateManifest', () => {
     const valid = validateManifest(messy).tracks;
     expect(acceptManifest(valid)).toEqual(valid);
     expect(valid.map((t) => t.id)).toEqual(['a', 'b', 'c', 'd']);
+  });
+});
+
+describe('encodeManifestFrame', () => {
+  it('is byte for byte the frame encoded in one piece, at any list size and in any script', () => {
+    const names = ['Ünïcödé', '日本語のタイトル', 'emoji 🎵', 'quote " and \\ slash', 'plain'];
+    for (const n of [0, 1, 511, 512, 513, 1500]) {
+      const tracks = Array.from({ length: n }, (_, i) =>
+        track(`id${i}`, {
+          title: names[i % names.length]!,
+          artist: i % 3 === 0 ? undefined : `Artist ${i % 7}`,
+          duration: i % 2 ? i / 3 : undefined,
+        }),
+      );
+      const whole = Buffer.from(encodeFrame({ type: 'manifest', tracks }));
+      expect(encodeManifestFrame(tracks).equals(whole), `${n} tracks`).toBe(true);
+    }
+  });
+
+  it('reuses its buffer across lists that grow, shrink to a few and grow again', () => {
+    const list = (n: number, title: string) =>
+      Array.from({ length: n }, (_, i) => track(`id${i}`, { title: `${title} ${i}` }));
+    const encoder = new ManifestEncoder();
+    // 20k tracks pass MIN_ARENA (1 MiB), so the drop to 10 tracks shrinks the buffer.
+    for (const [n, title] of [
+      [3, 'a'],
+      [20_000, 'b ü'],
+      [10, '日本'],
+      [25_000, 'c'],
+      [0, ''],
+    ] as const) {
+      const tracks = list(n, title);
+      const frame = encoder.encode(tracks);
+      expect(frame.equals(Buffer.from(encodeFrame({ type: 'manifest', tracks }))), `${n}`).toBe(
+        true,
+      );
+    }
   });
 });
 

@@ -1,4 +1,5 @@
-import { afterEach, describe, it, expect } from 'vitest';
+import { afterEach, describe, it, expect, vi } from 'vitest';
+import WebSocket from 'ws';
 import { startHub, type Hub } from '../../hub/emulator';
 import type { PeerTunnel } from '../../../src/main/core/tunnel/peer-tunnel';
 import { sleep, tracks, tunnelTo, waitForStatus } from './helpers';
@@ -7,6 +8,7 @@ let hub: Hub | null = null;
 const tunnels: PeerTunnel[] = [];
 
 afterEach(async () => {
+  vi.restoreAllMocks();
   await Promise.all(tunnels.splice(0).map((t) => t.stop()));
   await hub?.close();
   hub = null;
@@ -62,6 +64,46 @@ describe('PeerTunnel against the hub', () => {
     const manifests = hub.received.filter((f) => f.type === 'manifest').length;
     expect(manifests).toBe(2);
     expect(published).toEqual([2, 8]);
+  });
+
+  it('never rewrites a manifest frame while the socket still holds it (frames share a buffer)', async () => {
+    // A slow socket: each manifest's write callback comes 300 ms late, and by then its bytes must
+    // still be the ones handed to send().
+    const realSend = WebSocket.prototype.send;
+    let checked = 0;
+    const rewritten: number[] = [];
+    vi.spyOn(WebSocket.prototype, 'send').mockImplementation(function (
+      this: WebSocket,
+      data: unknown,
+      opts: unknown,
+      cb?: (err?: Error) => void,
+    ) {
+      const send = realSend as (d: unknown, o: unknown, c?: (err?: Error) => void) => void;
+      if (!Buffer.isBuffer(data) || !data.includes('"manifest"'))
+        return send.call(this, data, opts, cb);
+      const copy = Buffer.from(data);
+      send.call(this, data, opts, (err) =>
+        setTimeout(() => {
+          checked++;
+          if (!copy.equals(data)) rewritten.push(checked);
+          cb?.(err);
+        }, 300),
+      );
+    } as typeof WebSocket.prototype.send);
+    hub = await startHub();
+    const { tunnel } = open(hub, 'tc_good', { publishDebounceMs: 10 });
+    tunnel.setManifest(tracks(50));
+    tunnel.start();
+    await waitForStatus(tunnel, (x) => x.publishedTracks === 50);
+    for (let n = 60; n <= 100; n += 10) {
+      tunnel.setManifest(tracks(n));
+      await sleep(100);
+    }
+    await waitForStatus(tunnel, (x) => x.publishedTracks === 100, 5000);
+    expect(hub.tracks().length).toBe(100);
+    expect(checked).toBeGreaterThanOrEqual(2);
+    expect(rewritten).toEqual([]);
+    expect(hub.counters.rejectedManifests).toBe(0);
   });
 
   it('sends a valid manifest even when handed duplicates and empty titles', async () => {

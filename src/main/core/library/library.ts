@@ -158,7 +158,7 @@ export class Library extends EventEmitter<{
     const raw = emptyDelta();
     const sink: Sink = { skipped: state.skipped, push: (k, e) => raw[k].push(e) };
     const pool = new TaskPool(this.parsePool);
-    const examine = (file: { path: string; relPath: string }) =>
+    const examine = (file: { path: string }) =>
       pool.add(async () => this.apply(root, file.path, await this.examine(file, root), sink));
     const gone: string[] = [];
     // Existing paths first: a renamed file must find its old cache record (by inode) before the
@@ -180,13 +180,13 @@ export class Library extends EventEmitter<{
           onSkip: (sp, reason) => sink.skipped.set(sp, reason),
           onFile: (f) => {
             found.add(f.path);
-            return examine({ path: f.path, relPath: join(f.relPath) });
+            return examine({ path: f.path });
           },
         });
         await pool.drain();
         for (const e of this.index.under(root, p)) if (!found.has(e.path)) gone.push(e.path);
       } else if (isAudioFile(p)) {
-        await examine({ path: p, relPath: rel });
+        await examine({ path: p });
       }
     }
     await pool.drain();
@@ -229,7 +229,7 @@ export class Library extends EventEmitter<{
         this.apply(
           root,
           p,
-          { kind: 'entry', entry: makeEntry({ path: p, relPath }, root, r, r.track) },
+          { kind: 'entry', entry: makeEntry({ path: p }, root, r, r.track) },
           sink,
         );
       }
@@ -264,7 +264,7 @@ export class Library extends EventEmitter<{
     return this.index.size;
   }
 
-  private examine(file: { path: string; relPath: string }, root: string): Promise<Outcome> {
+  private examine(file: { path: string }, root: string): Promise<Outcome> {
     return examineFile(file, root, {
       cache: this.cache,
       timeoutMs: this.timeoutMs,

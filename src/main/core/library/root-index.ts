@@ -19,6 +19,11 @@ export function toRel(root: string, p: string): string | undefined {
   return rel.split(path.sep).join('/');
 }
 
+/** An entry's path relative to its root, `/` separators (derived: entries do not store it). */
+export function relPathOf(e: Pick<LibraryEntry, 'root' | 'path'>): string {
+  return toRel(e.root, e.path) ?? e.path;
+}
+
 /**
  * Entries of every root, by root and path, plus an index by id. Kept per root so overlapping roots
  * (a folder shared twice, or nested) do not clobber each other, and removing one leaves the others.

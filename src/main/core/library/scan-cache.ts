@@ -42,7 +42,88 @@ export function isCacheRecord(v: unknown): v is CacheRecord {
   );
 }
 
-const inodeKey = (s: FileStamp) => `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}`;
+/** Entries in the interner before it starts over (bounds it; repeats within a library share anyway). */
+const INTERN_LIMIT = 20_000;
+
+/**
+ * One copy of strings that many records repeat: MIME types and formats (a worker's reply brings a
+ * fresh copy of each with every file), artist and album names. Cleared when it grows past
+ * INTERN_LIMIT, so names of tracks long gone are not held forever.
+ */
+class Interner {
+  private readonly strings = new Map<string, string>();
+  get(s: string): string;
+  get(s: string | undefined): string | undefined;
+  get(s: string | undefined): string | undefined {
+    if (s === undefined) return undefined;
+    const held = this.strings.get(s);
+    if (held !== undefined) return held;
+    if (this.strings.size >= INTERN_LIMIT) this.strings.clear();
+    this.strings.set(s, s);
+    return s;
+  }
+}
+
+/**
+ * A record as stored: always the same fields in the same order, so V8 gives every record one
+ * hidden class (a record made by spreading a worker's reply got a hidden class of its own: some
+ * 200 bytes per file), with shared strings.
+ */
+function compactRecord(r: CacheRecord, intern: Interner): CacheRecord {
+  const t = r.track;
+  return {
+    size: r.size,
+    mtimeMs: r.mtimeMs,
+    dev: r.dev,
+    ino: r.ino,
+    track: t && {
+      id: t.id,
+      title: t.title,
+      artist: intern.get(t.artist),
+      album: intern.get(t.album),
+      duration: t.duration,
+      mimeType: intern.get(t.mimeType),
+      format: intern.get(t.format),
+    },
+    skip: r.skip,
+  };
+}
+
+/**
+ * Records by inode: the path of each file version, to find a renamed or moved file. Keyed by the
+ * inode number (a small integer V8 stores without allocating, where a string key of dev, inode,
+ * size and mtime cost some 60 bytes per file); the rare inode numbers shared across devices or
+ * versions hold an array of paths.
+ */
+class InodeIndex {
+  private readonly paths = new Map<number, string | string[]>();
+
+  add(ino: number, p: string): void {
+    const held = this.paths.get(ino);
+    if (held === undefined) this.paths.set(ino, p);
+    else if (Array.isArray(held)) {
+      if (!held.includes(p)) held.push(p);
+    } else if (held !== p) this.paths.set(ino, [held, p]);
+  }
+
+  delete(ino: number, p: string): void {
+    const held = this.paths.get(ino);
+    if (held === p) this.paths.delete(ino);
+    else if (Array.isArray(held)) {
+      const rest = held.filter((x) => x !== p);
+      this.paths.set(ino, rest.length === 1 ? (rest[0] as string) : rest);
+    }
+  }
+
+  /** Paths recorded with this inode number (any device, size or mtime: the caller checks). */
+  get(ino: number): readonly string[] {
+    const held = this.paths.get(ino);
+    return held === undefined ? [] : Array.isArray(held) ? held : [held];
+  }
+}
+
+const sameVersion = (a: FileStamp, b: FileStamp) =>
+  a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
 
 /**
  * The persistent scan cache: absolute path → stamp + parsed result (or skip reason), in one JSON file.
@@ -56,7 +137,8 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
   /** Warnings raised while loading (e.g. a corrupt cache was discarded). */
   readonly warnings: string[] = [];
   private readonly records = new Map<string, CacheRecord>();
-  private readonly byInode = new Map<string, string>();
+  private readonly byInode = new InodeIndex();
+  private readonly intern = new Interner();
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
   private saving: Promise<void> = Promise.resolve();
@@ -130,11 +212,13 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
     if (emit) this.emit('warning', message);
   }
 
-  private put(p: string, r: CacheRecord): void {
+  private put(p: string, r: CacheRecord): CacheRecord {
     const old = this.records.get(p);
-    if (old && this.byInode.get(inodeKey(old)) === p) this.byInode.delete(inodeKey(old));
-    this.records.set(p, r);
-    this.byInode.set(inodeKey(r), p);
+    if (old) this.byInode.delete(old.ino, p);
+    const stored = compactRecord(r, this.intern);
+    this.records.set(p, stored);
+    this.byInode.add(r.ino, p);
+    return stored;
   }
 
   /** Number of records. */
@@ -155,26 +239,38 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
   lookup(filePath: string, stamp: FileStamp): CacheRecord | undefined {
     const r = this.records.get(filePath);
     if (r && r.size === stamp.size && r.mtimeMs === stamp.mtimeMs) return r;
-    const other = this.byInode.get(inodeKey(stamp));
+    const other = this.pathOf(stamp);
     return other === undefined ? undefined : this.records.get(other);
   }
 
-  /** The path this file version (same inode, size and mtime) was last recorded under, if any. */
+  /**
+   * The path this file version (same device, inode, size and mtime) was last recorded under, if
+   * any; the most recently recorded one when several paths match (hard links).
+   */
   pathOf(stamp: FileStamp): string | undefined {
-    return this.byInode.get(inodeKey(stamp));
+    const paths = this.byInode.get(stamp.ino);
+    for (let i = paths.length - 1; i >= 0; i--) {
+      const p = paths[i] as string;
+      const r = this.records.get(p);
+      if (r && sameVersion(r, stamp)) return p;
+    }
+    return undefined;
   }
 
-  /** Remember the result for a file version; call `scheduleSave()` after a batch. */
-  set(filePath: string, record: CacheRecord): void {
-    this.put(filePath, record);
+  /**
+   * Remember the result for a file version; call `scheduleSave()` after a batch. Returns the record
+   * as stored (a compact copy: build index entries from it, so they share its strings).
+   */
+  set(filePath: string, record: CacheRecord): CacheRecord {
     this.dirty = true;
+    return this.put(filePath, record);
   }
 
   /** Forget one file. */
   delete(filePath: string): void {
     const old = this.records.get(filePath);
     if (!old) return;
-    if (this.byInode.get(inodeKey(old)) === filePath) this.byInode.delete(inodeKey(old));
+    this.byInode.delete(old.ino, filePath);
     this.records.delete(filePath);
     this.dirty = true;
   }

@@ -7,10 +7,12 @@ import type { FileStamp, ParsedTrack } from './read-track';
 export interface LibraryEntry extends ParsedTrack, FileStamp {
   /** Absolute path. */
   path: string;
-  /** The shared root it was found under, as the user gave it (after `path.resolve`). */
+  /**
+   * The shared root it was found under, as the user gave it (after `path.resolve`). The path
+   * relative to it is derived when needed (`relPathOf`) rather than stored: on a big library a
+   * second path string per file is megabytes.
+   */
   root: string;
-  /** Relative to `root`, `/` separators. */
-  relPath: string;
 }
 
 /** Counters of a running or finished scan of one root. */

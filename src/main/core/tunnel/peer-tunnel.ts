@@ -8,8 +8,8 @@ import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import type { ConnectionState, ConnectionStatus, ManifestTrack } from '../../../shared/contract';
 import { DEFAULT_BACKOFF, quickRetryDelay, retryDecision, type BackoffOptions } from './backoff';
-import { encodeFrame, parseServerFrame, PONG_FRAME } from './frames';
-import { frameFingerprint, validateManifest } from './manifest';
+import { parseServerFrame, PONG_FRAME } from './frames';
+import { frameFingerprint, ManifestEncoder, validateManifest } from './manifest';
 import * as P from './problems';
 import { peerSocketUrl } from './server-url';
 import { DeliveryMeter } from './delivery';
@@ -59,8 +59,16 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
   private running = false;
   private attempt = 0;
   private shortSessions = 0;
+  /** The validated list, until it is first encoded (then only `frame` is kept). */
   private manifest: ManifestTrack[] | null = null;
+  /**
+   * The encoded manifest frame, kept for the next session: a reconnect sends it without encoding
+   * again, and the tracks' objects need not be held beside it.
+   */
+  private frame: { data: Buffer; fingerprint: string; tracks: number } | null = null;
   private manifestProblems: string[] = [];
+  /** Reuses one buffer for every manifest frame; see publish() for when that is safe. */
+  private readonly encoder = new ManifestEncoder();
   private counts = { invalidFrames: 0, unknownFrames: 0 };
   private state: ConnectionStatus;
 
@@ -132,6 +140,7 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
   setManifest(tracks: ManifestTrack[]): void {
     const { tracks: valid, problems } = validateManifest(tracks);
     this.manifest = valid;
+    this.frame = null;
     this.manifestProblems = problems;
     if (!this.current?.sessionId || this.publishTimer) return;
     this.publishTimer = setTimeout(() => {
@@ -251,29 +260,40 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
    */
   private publish(): void {
     const s = this.current;
-    if (!s?.sessionId || !this.manifest || s.ws.readyState !== WebSocket.OPEN) return;
+    if (!s?.sessionId || s.ws.readyState !== WebSocket.OPEN) return;
     if (s.sending) {
       s.publishAgain = true;
       return;
     }
-    const tracks = this.manifest;
-    // UTF-8 once: the hash, the byte count and the socket all take this Buffer (a 100k list is
-    // 19 MiB; each of them converting the string again made another copy).
-    const frame = Buffer.from(encodeFrame({ type: 'manifest', tracks }));
-    const fingerprint = frameFingerprint(frame);
-    if (fingerprint === s.sentFingerprint) return;
-    s.sentFingerprint = fingerprint;
+    const frame = this.encodedManifest();
+    if (!frame || frame.fingerprint === s.sentFingerprint) return;
+    s.sentFingerprint = frame.fingerprint;
     s.sending = true;
-    this.write(s, frame, (err) => {
+    this.write(s, frame.data, (err) => {
       s.sending = false;
       if (err || this.current !== s) return;
-      this.setStatus('connected', { publishedTracks: tracks.length });
-      this.emit('published', tracks.length);
+      this.setStatus('connected', { publishedTracks: frame.tracks });
+      this.emit('published', frame.tracks);
       if (s.publishAgain) {
         s.publishAgain = false;
         this.publish();
       }
     });
+  }
+
+  /**
+   * The current manifest as a frame: UTF-8 once, so the hash, the byte count and the socket all
+   * take the same Buffer (19 MiB at 100k tracks).
+   */
+  private encodedManifest(): { data: Buffer; fingerprint: string; tracks: number } | null {
+    if (!this.frame && this.manifest) {
+      // Overwrites the previous frame's bytes. Safe: publish() encodes only when no manifest is
+      // in the socket's queue (`sending`), and a closed session's socket has dropped its queue.
+      const data = this.encoder.encode(this.manifest);
+      this.frame = { data, fingerprint: frameFingerprint(data), tracks: this.manifest.length };
+      this.manifest = null;
+    }
+    return this.frame;
   }
 
   /** Every frame we send goes through here, so the delivery meter counts every byte. */
