@@ -5,8 +5,10 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import {
+  applyPatch,
   esbuildMusicMetadataPatch,
   patchMetadataCollector,
+  PATCHES,
   PATCH_TARGET,
 } from '../../scripts/music-metadata-patch.mjs';
 import { readTrack, type ReadResult } from '../../src/main/core/library/read-track';
@@ -15,7 +17,7 @@ import { CORPUS } from '../core/library/helpers';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const installed = path.join(ROOT, 'node_modules', PATCH_TARGET);
 
-describe('the music-metadata shared tag mapper patch', () => {
+describe('the bundle-time patches to music-metadata and token-types', () => {
   it('applies to the installed music-metadata, exactly once', async () => {
     const code = await readFile(installed, 'utf8');
     const out = patchMetadataCollector(code);
@@ -24,8 +26,18 @@ describe('the music-metadata shared tag mapper patch', () => {
     expect(out.match(/new CombinedTagMapper\(\)/g)).toHaveLength(1);
   });
 
+  it('every patch applies to the installed package, exactly once', async () => {
+    for (const patch of PATCHES) {
+      const code = await readFile(path.join(ROOT, 'node_modules', patch.target), 'utf8');
+      const out = applyPatch(patch, code);
+      expect(out, patch.target).not.toBe(code);
+      expect(out.split(patch.to), patch.target).toHaveLength(2);
+    }
+  });
+
   it('refuses source it does not recognise, so an upgrade cannot slip past it', () => {
     expect(() => patchMetadataCollector('class MetadataCollector {}')).toThrow(/changed/);
+    for (const patch of PATCHES) expect(() => applyPatch(patch, '// other')).toThrow(/changed/);
   });
 
   it('a patched bundle reads every corpus file exactly as the library does', async () => {
@@ -44,7 +56,9 @@ describe('the music-metadata shared tag mapper patch', () => {
           js: "import { createRequire as cr } from 'node:module'; const require = cr(import.meta.url);",
         },
       });
-      expect(await readFile(outfile, 'utf8')).toContain('CombinedTagMapper.shared');
+      const bundled = await readFile(outfile, 'utf8');
+      expect(bundled).toContain('CombinedTagMapper.shared');
+      expect(bundled).toContain('offset + 4 <= array.length');
       const patched = (await import(pathToFileURL(outfile).href)) as {
         readTrack: typeof readTrack;
       };

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readTrack, titleFromFileName } from '../../../src/main/core/library/read-track';
 import { formatDuration, withTimeout } from '../../../src/main/core/fs/with-timeout';
-import { makeLibrary, place, removeDir, SAMPLES, tempDir } from './helpers';
+import { CORPUS, makeLibrary, place, removeDir, SAMPLES, tempDir } from './helpers';
 
 let dir: string;
 beforeEach(async () => {
@@ -48,6 +48,29 @@ describe('readTrack', () => {
     expect(r).toMatchObject({ ok: false, reason: 'timed out reading tags after 200 ms' });
     expect(Date.now() - started).toBeLessThan(2000);
     expect(aborted).toBe(false);
+  });
+
+  it('reads every corpus file the same with synchronous reads (parse threads) as without', async () => {
+    const files = (await readdir(CORPUS, { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name));
+    expect(files.length).toBeGreaterThan(100);
+    for (const f of files) {
+      const name = path.relative(CORPUS, f);
+      const plain = await readTrack(f);
+      expect(await readTrack(f, { syncReads: true }), name).toEqual(plain);
+      if (plain.stamp) {
+        // With the caller's stamp too (the pool passes one when the main thread stat'ed first).
+        expect(await readTrack(f, { syncReads: true, stamp: plain.stamp }), name).toEqual(plain);
+      }
+    }
+    // The same reasons for what is not a readable song.
+    await writeFile(path.join(dir, 'empty.mp3'), '');
+    await mkdir(path.join(dir, 'folder.mp3'));
+    for (const name of ['missing.mp3', 'empty.mp3', 'folder.mp3']) {
+      const p = path.join(dir, name);
+      expect(await readTrack(p, { syncReads: true }), name).toEqual(await readTrack(p));
+    }
   });
 
   it('skips unreadable and empty files with a reason', async () => {

@@ -1,6 +1,8 @@
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Library } from '../../../src/main/core/library/library';
+import { readTrack } from '../../../src/main/core/library/read-track';
 import { ScanCache } from '../../../src/main/core/library/scan-cache';
 import { writeFileAtomic } from '../../../src/main/core/fs/atomic-write';
 import { makeLibrary, place, removeDir, SAMPLES, tempDir } from './helpers';
@@ -78,6 +80,29 @@ describe('persistent scan cache', () => {
     };
     expect(Object.keys(saved.records)).toContain(path.join(music, 'B', 'uno.flac'));
     expect(Object.keys(saved.records)).not.toContain(path.join(music, 'A', 'one.flac'));
+  });
+
+  it('lets the reader stat files the cache cannot know (nothing of their device), and stats first otherwise', async () => {
+    const cache = ScanCache.inMemory();
+    const stamped: boolean[] = [];
+    const lib = new Library({
+      cache,
+      read: (p, o) => {
+        stamped.push(o.stamp !== undefined);
+        return readTrack(p, o);
+      },
+    });
+    await lib.scanRoot(music, { exclude: [] });
+    expect(stamped).toEqual([false, false, false, false]); // a first scan: no main-thread stat per file
+    expect(lib.entries()).toHaveLength(3);
+    // Now the cache knows this device: a new file may be a known one moved, so it is stat'ed
+    // first and looked up by inode before anything is read.
+    stamped.length = 0;
+    await place(SAMPLES.untagged, path.join(music, 'B', 'new.mp3'));
+    await rename(path.join(music, 'A', 'one.flac'), path.join(music, 'B', 'moved.flac'));
+    await lib.scanRoot(music, { exclude: [] });
+    expect(stamped).toEqual([true]); // only new.mp3 is read; moved.flac came from the cache
+    expect(lib.entries()).toHaveLength(4);
   });
 
   it('finds a moved file by inode among hard links, whichever path goes first', async () => {

@@ -35,7 +35,7 @@ export async function statOrNull(p: string): Promise<Stats | null> {
  * Resolves if `dir` is a readable directory, else rejects with a readable message that keeps the fs
  * `code` (ENOENT and ENOTDIR are how callers tell an unplugged drive from a real error).
  */
-export async function assertDir(dir: string): Promise<void> {
+export async function assertDir(dir: string): Promise<Stats> {
   let s: Stats;
   try {
     s = await stat(dir);
@@ -45,4 +45,5 @@ export async function assertDir(dir: string): Promise<void> {
   }
   if (!s.isDirectory())
     throw Object.assign(new Error(`${dir} is not a folder.`), { code: 'ENOTDIR' });
+  return s;
 }

@@ -77,7 +77,9 @@ export class Library extends EventEmitter<{
     opts: { exclude: string[]; signal?: AbortSignal },
   ): Promise<{ tracks: number; bytes: number; skipped: SkippedFile[] }> {
     const root = path.resolve(rootIn);
-    await assertDir(root);
+    const rootStat = await assertDir(root);
+    // Decided once, before this scan adds records of its own.
+    const readerStats = !this.cache.hasDevice(rootStat.dev);
     const state = this.index.root(root);
     const progress: ScanProgress = { found: 0, parsed: 0, skipped: 0, done: false };
     const batch = new DeltaBatcher(
@@ -114,6 +116,7 @@ export class Library extends EventEmitter<{
               signal,
               onParse: this.onParse,
               read: this.read,
+              readerStats,
             });
             if (signal?.aborted) return;
             if (out.kind === 'skip') progress.skipped++;

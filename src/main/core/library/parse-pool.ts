@@ -248,7 +248,7 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
   }
 }
 
-const cancelled = (stamp: FileStamp): ReadResult => ({
+const cancelled = (stamp: FileStamp | undefined): ReadResult => ({
   ok: false,
   reason: 'scan cancelled',
   stamp,

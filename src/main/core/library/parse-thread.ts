@@ -7,7 +7,7 @@ import { startWorker } from './worker-entry';
 export interface ThreadJob {
   seq: number;
   path: string;
-  stamp: FileStamp;
+  stamp?: FileStamp;
   timeoutMs: number;
   signal?: AbortSignal;
   settled: boolean;

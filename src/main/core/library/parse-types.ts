@@ -1,8 +1,11 @@
 import type { FileStamp, ReadResult } from './read-track';
 
-/** What a reader needs besides the path: the caller's fresh stamp, the per-file limit, the scan's signal. */
+/**
+ * What a reader needs besides the path: the caller's fresh stamp (absent: the reader stats the
+ * file itself), the per-file limit, the scan's signal.
+ */
 export interface ReadOptions {
-  stamp: FileStamp;
+  stamp?: FileStamp;
   timeoutMs: number;
   signal?: AbortSignal;
 }
@@ -14,7 +17,7 @@ export type TrackReader = (filePath: string, opts: ReadOptions) => Promise<ReadR
 export interface ParseRequest {
   seq: number;
   path: string;
-  stamp: FileStamp;
+  stamp?: FileStamp;
   timeoutMs: number;
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseFromTokenizer } from 'music-metadata';
@@ -53,6 +53,9 @@ const OPEN_FLAGS = process.platform === 'win32' ? 'r' : constants.O_RDONLY | con
 
 /** Reads tags from a tokenizer; music-metadata by default, replaceable in tests (e.g. one that hangs). */
 export type TagParser = (tokenizer: ITokenizer) => Promise<IAudioMetadata>;
+
+/** The reason given for a path that is not a regular file (a folder, a FIFO) when it is read. */
+export const NOT_A_FILE = 'not a regular file';
 
 /** Files below this size are read into memory once (id and tags from the same read). */
 export const IN_MEMORY_LIMIT = 1024 * 1024;
@@ -132,6 +135,25 @@ export async function readTrack(
   // A fresh options object per file: music-metadata writes the APE footer it found into the options
   // (`apeHeader`), so a shared object lets concurrent parses read each other's tag offsets.
   const parse = opts.parse ?? ((t: ITokenizer) => parseFromTokenizer(t, { ...PARSE_OPTIONS }));
+  if (opts.syncReads && !opts.signal) {
+    // A parse thread: stat and small reads are synchronous, so a small file never waits on I/O.
+    // Its parse runs from memory, where a timer could not interrupt anything, so it goes without
+    // the abort controller, listeners and timer of the path below (about 5 % of a thread's CPU);
+    // the pool's hard per-file limit still ends a parse that never returns.
+    let stamp = opts.stamp;
+    if (!stamp) {
+      try {
+        const st = statSync(filePath);
+        if (!st.isFile()) return { ok: false, reason: NOT_A_FILE };
+        stamp = { size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
+      } catch (err) {
+        return { ok: false, reason: `could not open file: ${describeFsError(err)}` };
+      }
+    }
+    if (stamp.size === 0) return { ok: false, reason: 'empty file', stamp };
+    if (stamp.size <= IN_MEMORY_LIMIT) return readSmallSync(filePath, stamp, parse, opts.scratch);
+    opts = { ...opts, stamp }; // a large file: read through the tokenizer below, with its limit
+  }
   const timeoutMs = opts.timeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
   const ac = new AbortController();
   const signal = ac.signal;
@@ -156,8 +178,9 @@ export async function readTrack(
       stamp = opts.stamp;
     } else {
       try {
-        const s = await stat(filePath);
-        if (!s.isFile()) return { ok: false, reason: 'not a regular file' };
+        // A parse thread stats synchronously too (see readWholeSync): no thread-pool round trip.
+        const s = opts.syncReads ? statSync(filePath) : await stat(filePath);
+        if (!s.isFile()) return { ok: false, reason: NOT_A_FILE };
         stamp = { size: s.size, mtimeMs: s.mtimeMs, dev: s.dev, ino: s.ino };
       } catch (err) {
         return { ok: false, reason: `could not open file: ${describeFsError(err)}` };
@@ -200,18 +223,8 @@ export async function readTrack(
       return { ok: false, reason: `could not read file: ${describeFsError(err)}`, stamp };
     }
     try {
-      const meta = await parse(tokenizer);
-      // With an extension hint music-metadata "parses" any bytes; nothing recognised means not audio.
-      const f = meta.format;
-      if (!f.container && !f.codec && (f.tagTypes?.length ?? 0) === 0) {
-        const label = audioFormatOf(filePath)?.format.toUpperCase() ?? 'audio';
-        return { ok: false, reason: `not a valid ${label} file (no audio or tags found)`, stamp };
-      }
-      return { ok: true, track: toParsedTrack(filePath, id, meta), stamp };
-    } catch (err) {
-      return { ok: false, reason: `could not read tags: ${describeParseError(err)}`, stamp };
+      return await parseTags(filePath, id, stamp, tokenizer, parse);
     } finally {
-      await tokenizer.close().catch(() => undefined);
       // Only once the parser is done with it (a timed-out parse gets here late, or never).
       if (lent) opts.scratch?.give(lent);
     }
@@ -221,6 +234,53 @@ export async function readTrack(
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onParentAbort);
+  }
+}
+
+/** Id and tags of a small file read whole and synchronously (parse threads; see readTrack). */
+async function readSmallSync(
+  filePath: string,
+  stamp: FileStamp,
+  parse: TagParser,
+  scratch?: ScratchBuffers,
+): Promise<ReadResult> {
+  const lent = scratch?.take(stamp.size);
+  try {
+    let buf: Buffer;
+    try {
+      buf = readWholeSync(filePath, stamp.size, lent);
+    } catch (err) {
+      if (err instanceof FileChangedError) return { ok: false, reason: err.message, stamp };
+      return { ok: false, reason: `could not read file: ${describeFsError(err)}`, stamp };
+    }
+    const tokenizer = strtok3.fromBuffer(buf, { fileInfo: { path: filePath, size: stamp.size } });
+    return await parseTags(filePath, idFromBuffer(buf), stamp, tokenizer, parse);
+  } finally {
+    if (lent) scratch?.give(lent);
+  }
+}
+
+/** Parse the tags behind `tokenizer` into a result, then close it. Never rejects. */
+async function parseTags(
+  filePath: string,
+  id: string,
+  stamp: FileStamp,
+  tokenizer: ITokenizer,
+  parse: TagParser,
+): Promise<ReadResult> {
+  try {
+    const meta = await parse(tokenizer);
+    // With an extension hint music-metadata "parses" any bytes; nothing recognised means not audio.
+    const f = meta.format;
+    if (!f.container && !f.codec && (f.tagTypes?.length ?? 0) === 0) {
+      const label = audioFormatOf(filePath)?.format.toUpperCase() ?? 'audio';
+      return { ok: false, reason: `not a valid ${label} file (no audio or tags found)`, stamp };
+    }
+    return { ok: true, track: toParsedTrack(filePath, id, meta), stamp };
+  } catch (err) {
+    return { ok: false, reason: `could not read tags: ${describeParseError(err)}`, stamp };
+  } finally {
+    await tokenizer.close().catch(() => undefined);
   }
 }
 

@@ -14,8 +14,13 @@ const FILE_VERSION = 1;
 const DEFAULT_DEBOUNCE_MS = 2000;
 /** Characters per chunk of a save: few writes, yet small enough (even as UTF-16) to die young in V8. */
 const CHUNK_CHARS = 16 * 1024;
-/** Records per extra millisecond of save delay: saves of a big cache are spaced out (10 s at 100k). */
-const RECORDS_PER_MS = 10;
+/**
+ * Records per millisecond of save delay: each save writes every record, so saves of a big cache
+ * are spaced out (10 s at 20k records), up to MAX_SAVE_DELAY_MS. A crash loses at most that much
+ * parsing; a normal quit saves at once.
+ */
+const RECORDS_PER_MS = 2;
+const MAX_SAVE_DELAY_MS = 30_000;
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
@@ -138,6 +143,8 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
   readonly warnings: string[] = [];
   private readonly records = new Map<string, CacheRecord>();
   private readonly byInode = new InodeIndex();
+  /** Records per device number: a file on a device with none cannot be a known file moved. */
+  private readonly devices = new Map<number, number>();
   private readonly intern = new Interner();
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
@@ -214,11 +221,24 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
 
   private put(p: string, r: CacheRecord): CacheRecord {
     const old = this.records.get(p);
-    if (old) this.byInode.delete(old.ino, p);
+    if (old) this.forget(p, old);
     const stored = compactRecord(r, this.intern);
     this.records.set(p, stored);
     this.byInode.add(r.ino, p);
+    this.devices.set(r.dev, (this.devices.get(r.dev) ?? 0) + 1);
     return stored;
+  }
+
+  private forget(p: string, old: CacheRecord): void {
+    this.byInode.delete(old.ino, p);
+    const n = (this.devices.get(old.dev) ?? 1) - 1;
+    if (n > 0) this.devices.set(old.dev, n);
+    else this.devices.delete(old.dev);
+  }
+
+  /** True when some record is of a file on device `dev` (see `stat().dev`). */
+  hasDevice(dev: number): boolean {
+    return this.devices.has(dev);
   }
 
   /** Number of records. */
@@ -270,7 +290,7 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
   delete(filePath: string): void {
     const old = this.records.get(filePath);
     if (!old) return;
-    this.byInode.delete(old.ino, filePath);
+    this.forget(filePath, old);
     this.records.delete(filePath);
     this.dirty = true;
   }
@@ -283,11 +303,15 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
 
   /**
    * Save after a quiet period; repeated calls within it coalesce into one write. The period grows
-   * with the cache (1 s per 10k records beyond the debounce): each save writes every record.
+   * with the cache (1 s per 2k records beyond the debounce, at most 30 s): each save writes every
+   * record, and a 20k scan wrote its cache six times over.
    */
   scheduleSave(): void {
     if (!this.file || this.timer) return;
-    const delay = Math.max(this.debounceMs, Math.round(this.records.size / RECORDS_PER_MS));
+    const delay = Math.max(
+      this.debounceMs,
+      Math.min(MAX_SAVE_DELAY_MS, Math.round(this.records.size / RECORDS_PER_MS)),
+    );
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.save().catch((err: Error) =>
