@@ -1,5 +1,5 @@
-import { appendFile, readdir, readlink, rm, utimes } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appendFile, open, readdir, readlink, rm, utimes } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TransferManager } from '../../../src/main/core/transfers/transfer-manager';
 import type { TransferInfo } from '../../../src/shared/contract';
 import { createLibrary } from './fixtures';
@@ -119,6 +119,31 @@ describe('TransferManager over a real WebSocket', () => {
     for (const r of rs) expect(r.sequence).toEqual(['chunk_error']);
     await until(() => stale.length === 3);
     expect([...stale].sort()).toEqual(['gone', 'grown', 'touched']);
+  });
+
+  it('reads files four chunks at a time, and holds nothing once a transfer ends', async () => {
+    // One read per 256 KiB block: each read is a round trip through libuv's thread pool, which
+    // costs more CPU than the copy itself.
+    const probe = await open(import.meta.filename, 'r');
+    const proto = Object.getPrototypeOf(probe) as { read: (...a: unknown[]) => unknown };
+    await probe.close();
+    const reads = vi.spyOn(proto, 'read');
+    await setup();
+    await lib.add('a1', 2 * MiB + 100);
+    const r = hub.request('a1');
+    await r.finished;
+    expect(r.digest).toBe(lib.sha.get('a1'));
+    expect(r.chunks).toBe(Math.ceil((2 * MiB + 100) / 65536));
+    expect(reads.mock.calls.length).toBe(Math.ceil((2 * MiB + 100) / (256 * 1024)));
+    reads.mockRestore();
+    // Cancelled in the middle of a block: the rest of the block is let go and not counted.
+    await lib.add('big', 64 * MiB);
+    const b = hub.request('big');
+    await until(() => b.bytes >= MiB, 10_000, 'some data');
+    hub.cancel(b);
+    await until(() => manager.list().some((t) => t.state === 'cancelled'), 5000, 'cancelled');
+    await sleep(100);
+    expect(manager.debug().readAheadBytes).toBe(0);
   });
 
   it('stops a cancelled stream quickly: less than one window plus one chunk after the cancel', async () => {

@@ -8,7 +8,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { TransferInfo, TransferTotals } from '../../../shared/contract';
 import { chunkFrameLength, encodeChunkError } from './chunk-frame';
 import { openPublished } from './file-source';
-import { READ_AHEAD_CHUNKS, ReadAhead } from './read-ahead';
+import { ReadAhead } from './read-ahead';
 import { meterAdd } from './rate';
 import { SendScheduler } from './send-scheduler';
 import type { LaneItem } from './send-scheduler';
@@ -147,7 +147,7 @@ export class TransferManager extends EventEmitter<{
     return {
       readAheadBytes: this.reader.bytes,
       peakReadAheadBytes: this.reader.peak,
-      readAheadBound: this.maxConcurrent * READ_AHEAD_CHUNKS * this.chunkSize,
+      readAheadBound: this.maxConcurrent * this.reader.boundPerTransfer,
       inflightBytes: this.sched.inflight,
       peakInflightBytes: this.sched.peakInflight,
       window: this.sched.window(),
@@ -240,6 +240,7 @@ export class TransferManager extends EventEmitter<{
     this.sched.removeLane(id);
     if (rec.handle) this.release(rec.handle);
     rec.handle = undefined;
+    this.reader.release(rec);
     this.history.push(rec);
     if (this.history.length > HISTORY) this.history.shift();
     this.emitUpdate(rec);

@@ -19,6 +19,9 @@ export interface TransferRecord {
   seq: number;
   /** A read is in progress (at most one per transfer). */
   reading: boolean;
+  /** File bytes read and not yet all cut into chunks, starting at offset `blockStart`. */
+  block: Buffer | undefined;
+  blockStart: number;
   /** chunk_end or chunk_error is queued: no more reads. */
   tailQueued: boolean;
   /** The message of a queued chunk_error. */
@@ -53,6 +56,8 @@ export function createRecord(
     pos: 0,
     seq: 0,
     reading: false,
+    block: undefined,
+    blockStart: 0,
     tailQueued: false,
     pendingError: undefined,
     finished: false,
