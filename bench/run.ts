@@ -13,7 +13,7 @@ import { markdownTable } from './lib/report';
 import { changeLatency, reconnect } from './scenarios/live';
 import { coldScan, idle, scale, warmRestart } from './scenarios/scan';
 import { windowList } from './scenarios/window';
-import { fairTwenty, streamFour, streamOne } from './scenarios/stream';
+import { fairTwenty, streamCeiling, streamFour, streamOne } from './scenarios/stream';
 import { slowUplink } from './scenarios/uplink';
 
 /** Scenarios in run order; later ones reuse the warm scan cache the first one leaves. */
@@ -23,6 +23,7 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<void>> = {
   reconnect,
   change: changeLatency,
   stream: streamOne,
+  ceiling: streamCeiling,
   stream4: streamFour,
   fair: fairTwenty,
   uplink: slowUplink,

@@ -85,6 +85,72 @@ export async function streamOne(ctx: BenchContext): Promise<void> {
   });
 }
 
+/**
+ * The daemon's own ceiling: the large file streamed to a hub that takes the chunk frames off the
+ * socket and counts them without parsing JSON, decoding base64 or writing HTTP. On a 2-core
+ * machine the emulator's full path (about 5.5 ms of CPU per MB, one thread) otherwise limits
+ * `stream.throughput`, so this shows what the daemon sends when the server keeps up.
+ */
+export async function streamCeiling(ctx: BenchContext): Promise<void> {
+  await withPublished(ctx, async (hub, d, sid, tid) => {
+    const size = hub.tracks(sid).find((t) => t.id === tid)?.fileSizeBytes ?? 0;
+    const drain = (requestId: string) =>
+      new Promise<{ ms: number; frames: number; bytes: number }>((resolve, reject) => {
+        const head = Buffer.from(`"requestId":${JSON.stringify(requestId)}`);
+        const chunk = Buffer.from('{"type":"chunk",');
+        const end = Buffer.from('{"type":"chunk_end",');
+        let frames = 0;
+        let bytes = 0;
+        const t0 = performance.now();
+        const timer = setTimeout(() => reject(new Error('ceiling stream timed out')), 120_000);
+        hub.setFrameTap((s, data) => {
+          if (s !== sid || !data.subarray(0, 120).includes(head)) return false;
+          if (data.subarray(0, chunk.length).equals(chunk)) {
+            frames++;
+            bytes += data.length;
+            return true;
+          }
+          clearTimeout(timer);
+          hub.setFrameTap(null);
+          if (!data.subarray(0, end.length).equals(end))
+            reject(new Error(`stream failed: ${data.toString('utf8', 0, 200)}`));
+          else resolve({ ms: performance.now() - t0, frames, bytes });
+          return true;
+        });
+        hub.send(sid, { type: 'stream_request', requestId, trackId: tid });
+      });
+    await drain('ceiling-warmup');
+    for (let run = 0; run < ctx.config.runs + 2; run++) {
+      const watch = new ProcWatch(d.pid, 100);
+      await watch.start();
+      const r = await drain(`ceiling-${run}`);
+      const w = await watch.stop();
+      const expected = Math.ceil(size / (64 * 1024));
+      if (r.frames !== expected)
+        throw new Error(`ceiling stream: ${r.frames} chunk frames, expected ${expected}`);
+      const mb = size / MB;
+      ctx.add({
+        key: 'stream.ceiling',
+        measures: `one ${mb.toFixed(0)} MB stream to a hub that only counts chunk frames (no JSON parse, base64 decode or HTTP): what the daemon itself sends`,
+        unit: 'MB/s',
+        values: [mb / (r.ms / 1000)],
+        target: '≥ 2x reference (≥ 300-380 MB/s)',
+        pass: (m) => m >= 380,
+        reference: '~150-190 MB/s',
+        note: `${(r.bytes / MB).toFixed(0)} MB of frames`,
+      });
+      ctx.add({
+        key: 'stream.ceilingCpuPerMB',
+        measures: 'daemon CPU time per MB in the same streams',
+        unit: 'ms/MB',
+        values: [w.cpuMs / mb],
+        target: '≤ 3 ms/MB',
+        pass: (m) => m <= 3,
+      });
+    }
+  });
+}
+
 /** Four listeners at once: aggregate throughput. */
 export async function streamFour(ctx: BenchContext): Promise<void> {
   await withPublished(ctx, async (hub, d, sid, tid) => {

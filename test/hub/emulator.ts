@@ -82,6 +82,11 @@ export interface Hub {
   restart(): Promise<void>;
   setPinging(on: boolean): void;
   setPeerSharing(on: boolean): void;
+  /**
+   * Benchmarks: see each client text frame before the hub parses it; a tap that returns true
+   * takes the frame (it is neither parsed nor recorded). Null removes it.
+   */
+  setFrameTap(tap: ((sessionId: string, data: Buffer) => boolean) | null): void;
   close(): Promise<void>;
 }
 
@@ -168,8 +173,11 @@ export async function startHub(opts: HubOptions = {}): Promise<Hub> {
     });
   });
 
+  let frameTap: ((sessionId: string, data: Buffer) => boolean) | null = null;
+
   function onFrame(s: HubSession, data: Buffer, isBinary: boolean): void {
     if (isBinary) return void counters.invalidFrames++; // the server ignores binary frames
+    if (frameTap?.(s.id, data)) return;
     let msg: Record<string, unknown>;
     try {
       msg = JSON.parse(data.toString('utf8')) as Record<string, unknown>;
@@ -241,6 +249,9 @@ export async function startHub(opts: HubOptions = {}): Promise<Hub> {
         if (Date.now() > deadline) throw new Error(`hub.waitFor timed out after ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 10));
       }
+    },
+    setFrameTap(tap) {
+      frameTap = tap;
     },
     send(sessionId, frame) {
       const s = sessions.get(sessionId);
