@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Library } from '../../../src/main/core/library/library';
 import { readTrack } from '../../../src/main/core/library/read-track';
-import { ScanCache } from '../../../src/main/core/library/scan-cache';
+import { ScanCache, smallInt } from '../../../src/main/core/library/scan-cache';
 import { writeFileAtomic } from '../../../src/main/core/fs/atomic-write';
 import { makeLibrary, place, removeDir, SAMPLES, tempDir } from './helpers';
 import { relPathOf } from '../../../src/main/core/library/root-index';
@@ -126,6 +126,15 @@ describe('persistent scan cache', () => {
     expect(cache.pathOf({ ...stamp, mtimeMs: 6 })).toBeUndefined();
     cache.delete('/m/a.mp3');
     expect(cache.lookup('/m/moved.mp3', stamp)).toBeUndefined();
+  });
+
+  it('keeps every stamp value exactly (small integers only change representation)', () => {
+    for (const n of [0, 1, 65024, 0x3fffffff, 0x40000000, 2 ** 31, 2 ** 53 + 2, 1.5, -1, 1e21]) {
+      expect(smallInt(n)).toBe(n);
+    }
+    const cache = ScanCache.inMemory();
+    const stamp = { size: 5 * 2 ** 30, mtimeMs: 1700000000123.456, dev: 2 ** 40, ino: 7 };
+    expect(cache.set('/m/huge.wav', { ...stamp, skip: 'x' })).toMatchObject(stamp);
   });
 
   it('stores records in one shape, whatever shape they were given in', () => {

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { TrackReader } from './parse-types';
 import { NOT_A_FILE, readTrack, retitle } from './read-track';
 import type { FileStamp, ParsedTrack } from './read-track';
-import type { ScanCache } from './scan-cache';
+import { smallInt, type ScanCache } from './scan-cache';
 import type { LibraryEntry } from './types';
 import { describeFsError } from '../fs/fs-errors';
 import { withTimeout } from '../fs/with-timeout';
@@ -44,10 +44,10 @@ export function makeEntry(
     id: track.id,
     path: file.path,
     root,
-    size: stamp.size,
+    size: smallInt(stamp.size),
     mtimeMs: stamp.mtimeMs,
-    dev: stamp.dev,
-    ino: stamp.ino,
+    dev: smallInt(stamp.dev),
+    ino: smallInt(stamp.ino),
     title: track.title,
     artist: track.artist,
     album: track.album,
