@@ -6,7 +6,6 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, dialog, safeStorage } from 'electron';
 import { Engine } from './core/engine';
-import { applyHeapPolicy } from './core/heap-policy';
 import { lockStateDir } from './core/fs/state-lock';
 import { createLogger } from './core/logger';
 import { applyAutostart, launchedHidden } from './electron/autostart';
@@ -24,8 +23,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const preload = path.join(here, '../preload/index.cjs');
 const indexHtml = path.join(here, '../renderer/index.html');
 const devUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
-applyHeapPolicy();
-
 /** How long quitting waits for the engine to release files and save its cache. */
 const STOP_TIMEOUT_MS = 5_000;
 

@@ -2,7 +2,6 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Engine } from '../core/engine';
-import { applyHeapPolicy } from '../core/heap-policy';
 import { createLogger } from '../core/logger';
 import { startRemoteServer } from '../core/remote/remote-server';
 import { loadConfigFile } from '../core/settings/config-file';
@@ -216,7 +215,6 @@ function showProgress(engine: Engine): () => void {
   };
 }
 
-applyHeapPolicy();
 main(process.argv.slice(2), process.env).then(
   (code) => {
     if (code >= 0) process.exitCode = code;

@@ -16,6 +16,7 @@ import type {
 import { ActivityLog } from './activity-log';
 import { EngineConnection } from './engine-connection';
 import { FolderSet } from './folder-set';
+import { setScanHeapPolicy } from './heap-policy';
 import { folderConflict } from './folders';
 import { Library, type LibraryOptions } from './library/library';
 import { sharedParsePool } from './library/parse-pool';
@@ -138,6 +139,7 @@ export class Engine implements Api {
     }));
     this.folders.on('status', () => {
       this.scheduleFolders();
+      setScanHeapPolicy(this.folders.scanning());
       // A scan just ended: its last tracks wait behind a long partial-publish gap; send them now.
       if (this.publishTimer && !this.folders.scanning()) this.schedulePublish();
     });

@@ -1,19 +1,24 @@
 /**
- * How far the main V8 heap may grow past its live data before a full collection. V8's default
- * factor is dynamic and often 2-4x on a heap that grows steadily, as a large library's index does
- * while it scans: at 100k tracks that headroom was 60-100 MiB of garbage on top of ~100 MiB of
- * live index, and the peak RSS wandered between 350 and 420 MiB from run to run. At 1.3x the
- * peak was 296-315 MiB, and the 20k cold scan took the same time within noise (bench A/B in
- * BENCHMARKS.md): the extra full collections mark a heap whose garbage is short-lived.
- * V8 reads the flag at each heap resize, so it works when set first thing at start-up. It is
- * process-wide: parse threads' heaps (about 12 MiB live) follow it too.
+ * How far the main V8 heap may grow past its live data before a full collection, while a folder
+ * scans. V8's factor is dynamic: while a scan's main thread allocates in small bursts (it mostly
+ * waits for parse threads) it let the heap grow 2-4x, so at 100k tracks 60-100 MiB of garbage sat
+ * on top of ~100 MiB of live index and the peak RSS wandered between 350 and 420 MiB from run to
+ * run; at 1.3x it was 296-315 MiB, with the 20k cold scan's time unchanged within noise.
+ * Outside scans V8 decides again: a stream allocates quickly and briefly, and 1.3x there made
+ * collections so frequent that CPU per MB streamed doubled (bench A/B in BENCHMARKS.md).
+ * The flag is process-wide (parse threads follow it too) and V8 reads it at each heap resize.
  */
 import { setFlagsFromString } from 'node:v8';
 
-/** Heap limit growth after a full collection, in percent of the live size. */
-export const HEAP_GROWING_PERCENT = 30;
+/** Heap limit growth after a full collection while scanning, in percent of the live size. */
+export const SCAN_HEAP_GROWING_PERCENT = 30;
 
-/** Apply the policy; call first thing in a process entry (the daemon, the Electron main). */
-export function applyHeapPolicy(): void {
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+let scanning: boolean | undefined;
+
+/** Tight heap growth while any folder scans (`true`), V8's own policy otherwise. Idempotent. */
+export function setScanHeapPolicy(on: boolean): void {
+  if (on === scanning) return;
+  scanning = on;
+  // 0 is V8's default: its dynamic factor.
+  setFlagsFromString(`--heap-growing-percent=${on ? SCAN_HEAP_GROWING_PERCENT : 0}`);
 }
