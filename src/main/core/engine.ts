@@ -16,7 +16,7 @@ import type {
 import { ActivityLog } from './activity-log';
 import { EngineConnection } from './engine-connection';
 import { FolderSet } from './folder-set';
-import { setScanHeapPolicy } from './heap-policy';
+import { SCAN_HEAP_POLICY_MIN_TRACKS, setScanHeapPolicy } from './heap-policy';
 import { folderConflict } from './folders';
 import { Library, type LibraryOptions } from './library/library';
 import { sharedParsePool } from './library/parse-pool';
@@ -120,6 +120,7 @@ export class Engine implements Api {
       onLog: (level, message) => this.note(level, message),
     });
     this.library.on('delta', (delta) => {
+      this.updateHeapPolicy();
       this.schedulePublish();
       this.scheduleFolders();
       // Building the window's view of every changed track costs memory on a big scan: only when watched.
@@ -139,7 +140,7 @@ export class Engine implements Api {
     }));
     this.folders.on('status', () => {
       this.scheduleFolders();
-      setScanHeapPolicy(this.folders.scanning());
+      this.updateHeapPolicy();
       // A scan just ended: its last tracks wait behind a long partial-publish gap; send them now.
       if (this.publishTimer && !this.folders.scanning()) this.schedulePublish();
     });
@@ -243,6 +244,11 @@ export class Engine implements Api {
   /** The manifest that would be published now (daemon `--scan-only --json`, tests). */
   manifest() {
     return buildManifest(this.library.entries(), this.opts.settings.get(), this.offlineRoots());
+  }
+
+  /** A tight heap while a big library scans (see heap-policy.ts). */
+  private updateHeapPolicy(): void {
+    setScanHeapPolicy(this.folders.scanning() && this.library.size >= SCAN_HEAP_POLICY_MIN_TRACKS);
   }
 
   /** Tracks in `manifest()`, without building it (a snapshot asks often; a 100k list is megabytes). */

@@ -6,12 +6,17 @@
  * run; at 1.3x it was 296-315 MiB, with the 20k cold scan's time unchanged within noise.
  * Outside scans V8 decides again: a stream allocates quickly and briefly, and 1.3x there made
  * collections so frequent that CPU per MB streamed doubled (bench A/B in BENCHMARKS.md).
- * The flag is process-wide (parse threads follow it too) and V8 reads it at each heap resize.
+ * It applies from SCAN_HEAP_POLICY_MIN_TRACKS tracks on. The flag is process-wide (parse threads follow it too) and V8 reads it at each heap resize.
  */
 import { setFlagsFromString } from 'node:v8';
 
 /** Heap limit growth after a full collection while scanning, in percent of the live size. */
 export const SCAN_HEAP_GROWING_PERCENT = 30;
+/**
+ * Index size from which the policy applies: below it V8's headroom is tens of MiB at most, and
+ * the extra collections are not worth their CPU (a 20k cold scan peaks at ~190 MiB anyway).
+ */
+export const SCAN_HEAP_POLICY_MIN_TRACKS = 40_000;
 
 let scanning: boolean | undefined;
 
