@@ -154,11 +154,6 @@ export class ManifestEncoder {
   }
 }
 
-/** One manifest frame in a buffer of its own (tests, one-off encodes). */
-export function encodeManifestFrame(tracks: readonly ManifestTrack[]): Buffer {
-  return Buffer.from(new ManifestEncoder().encode(tracks));
-}
-
 /**
  * A fingerprint of an encoded manifest frame, so an identical list is not resent on the same
  * session. Taken over the JSON about to be sent anyway: one native hash pass, where hashing the
