@@ -1,4 +1,4 @@
-import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseFromTokenizer } from 'music-metadata';
@@ -119,7 +119,8 @@ export function toParsedTrack(filePath: string, id: string, meta: IAudioMetadata
  * (the scan's) aborts the read early; the result is then a skip the caller should discard. `stamp`
  * is the caller's fresh stat of the file (saves a syscall per file on large scans). `scratch` lends
  * reusable buffers for small files (a buffer is given back only after its parse has settled).
- * `syncReads` reads small files without the thread pool: only for threads that do nothing else.
+ * `syncReads` stats and reads small files without the thread pool: only for threads that do nothing
+ * else (and only without a `signal`: a synchronous read cannot be aborted).
  */
 export async function readTrack(
   filePath: string,
@@ -140,16 +141,8 @@ export async function readTrack(
     // Its parse runs from memory, where a timer could not interrupt anything, so it goes without
     // the abort controller, listeners and timer of the path below (about 5 % of a thread's CPU);
     // the pool's hard per-file limit still ends a parse that never returns.
-    let stamp = opts.stamp;
-    if (!stamp) {
-      try {
-        const st = statSync(filePath);
-        if (!st.isFile()) return { ok: false, reason: NOT_A_FILE };
-        stamp = { size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
-      } catch (err) {
-        return { ok: false, reason: `could not open file: ${describeFsError(err)}` };
-      }
-    }
+    const stamp = opts.stamp ?? statFileSync(filePath);
+    if (typeof stamp === 'string') return { ok: false, reason: stamp };
     if (stamp.size === 0) return { ok: false, reason: 'empty file', stamp };
     if (stamp.size <= IN_MEMORY_LIMIT) return readSmallSync(filePath, stamp, parse, opts.scratch);
     opts = { ...opts, stamp }; // a large file: read through the tokenizer below, with its limit
@@ -174,18 +167,9 @@ export async function readTrack(
     }, timeoutMs);
   });
   const work = async (): Promise<ReadResult> => {
-    if (opts.stamp) {
-      stamp = opts.stamp;
-    } else {
-      try {
-        // A parse thread stats synchronously too (see readWholeSync): no thread-pool round trip.
-        const s = opts.syncReads ? statSync(filePath) : await stat(filePath);
-        if (!s.isFile()) return { ok: false, reason: NOT_A_FILE };
-        stamp = { size: s.size, mtimeMs: s.mtimeMs, dev: s.dev, ino: s.ino };
-      } catch (err) {
-        return { ok: false, reason: `could not open file: ${describeFsError(err)}` };
-      }
-    }
+    const known = opts.stamp ?? (await statFile(filePath));
+    if (typeof known === 'string') return { ok: false, reason: known };
+    stamp = known;
     const size = stamp.size;
     if (size === 0) return { ok: false, reason: 'empty file', stamp };
     let id: string;
@@ -196,9 +180,7 @@ export async function readTrack(
       if (size <= IN_MEMORY_LIMIT || !fromFile) {
         // One read serves both the id and the tags.
         lent = opts.scratch?.take(size);
-        const buf = opts.syncReads
-          ? readWholeSync(filePath, size, lent)
-          : await readWhole(filePath, size, lent);
+        const buf = await readWhole(filePath, size, lent);
         id = idFromBuffer(buf);
         tokenizer = strtok3.fromBuffer(buf, { fileInfo, abortSignal: signal });
       } else {
@@ -234,6 +216,31 @@ export async function readTrack(
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onParentAbort);
+  }
+}
+
+/** The stamp of a regular file, or why it cannot be read (a string). */
+function stampOf(s: Stats): FileStamp | string {
+  return s.isFile() ? { size: s.size, mtimeMs: s.mtimeMs, dev: s.dev, ino: s.ino } : NOT_A_FILE;
+}
+
+const cannotOpen = (err: unknown) => `could not open file: ${describeFsError(err)}`;
+
+/** `stampOf` the file, synchronously: for parse threads (no thread-pool round trip). */
+function statFileSync(filePath: string): FileStamp | string {
+  try {
+    return stampOf(statSync(filePath));
+  } catch (err) {
+    return cannotOpen(err);
+  }
+}
+
+/** `stampOf` the file. */
+async function statFile(filePath: string): Promise<FileStamp | string> {
+  try {
+    return stampOf(await stat(filePath));
+  } catch (err) {
+    return cannotOpen(err);
   }
 }
 
