@@ -15,6 +15,13 @@ export const CLI = process.env.BENCH_DAEMON
   ? path.resolve(process.env.BENCH_DAEMON)
   : path.join(ROOT, 'dist', 'cli.js');
 
+/**
+ * Extra Node flags for every daemon the suite spawns, split on spaces: e.g.
+ * `BENCH_DAEMON_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'` to profile it (NODE_OPTIONS
+ * refuses `--cpu-prof`, and would profile the bench process as well).
+ */
+const NODE_ARGS = (process.env.BENCH_DAEMON_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 /** Token the bench hub accepts. Passed through the environment, never argv (PROTOCOL.md §1). */
 export const BENCH_TOKEN = 'tc_bench';
 
@@ -54,6 +61,7 @@ export async function assertCliBuilt(): Promise<void> {
 /** Spawns `node dist/cli.js --server URL --share DIR... --state-dir DIR` with the bench token in env. */
 export function spawnDaemon(o: DaemonOptions): Daemon {
   const args = [
+    ...NODE_ARGS,
     CLI,
     '--server',
     o.serverUrl,

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { Worker } from 'node:worker_threads';
 import { startHub } from '../../test/hub/emulator';
 import type { Hub, HubOptions } from '../../test/hub/emulator';
 import type { ManifestTrack } from '../../src/shared/contract';
@@ -96,9 +97,13 @@ export interface Listener {
   abort(): void;
 }
 
+function streamUrl(hub: Hub, sessionId: string, trackId: string): string {
+  return `${hub.url}/api/peers/${encodeURIComponent(sessionId)}/tracks/${encodeURIComponent(trackId)}/stream?token=${BENCH_TOKEN}`;
+}
+
 /** Starts `GET /api/peers/:sid/tracks/:tid/stream?token=…` and counts bytes without keeping them. */
 export function listen(hub: Hub, sessionId: string, trackId: string): Listener {
-  const url = `${hub.url}/api/peers/${encodeURIComponent(sessionId)}/tracks/${encodeURIComponent(trackId)}/stream?token=${BENCH_TOKEN}`;
+  const url = streamUrl(hub, sessionId, trackId);
   const started = performance.now();
   let bytes = 0;
   let req: http.ClientRequest | undefined;
@@ -117,4 +122,26 @@ export function listen(hub: Hub, sessionId: string, trackId: string): Listener {
     );
   });
   return { bytes: () => bytes, done, abort: () => req?.destroy() };
+}
+
+/**
+ * The same request from a worker thread. The hub emulator's thread already reads the tunnel,
+ * decodes and writes HTTP; receiving the body on that thread too made it the bottleneck of the
+ * throughput figures, which are about the daemon. Here the listener runs beside it.
+ */
+export function listenOffThread(
+  hub: Hub,
+  sessionId: string,
+  trackId: string,
+): Promise<ListenResult> {
+  const worker = new Worker(new URL('./listen-worker.mjs', import.meta.url), {
+    workerData: { url: streamUrl(hub, sessionId, trackId) },
+  });
+  return new Promise<ListenResult>((resolve, reject) => {
+    worker.once('message', (r: ListenResult) => resolve(r));
+    worker.once('error', reject);
+    worker.once('exit', (code) =>
+      reject(new Error(`listener thread exited (${code}) without a result`)),
+    );
+  }).finally(() => void worker.terminate());
 }

@@ -177,19 +177,27 @@ describe('hub emulator', () => {
     const auth = JSON.parse(String(await new Promise((r) => ws.once('message', r)))) as {
       sessionId: string;
     };
-    const good = [{ id: 'a', title: 'A', fileSizeBytes: 3, allowDownload: true, extra: 1 }];
+    const good = [{ id: 'a', title: 'A', fileSizeBytes: 9, allowDownload: true, extra: 1 }];
     ws.send(JSON.stringify({ type: 'manifest', tracks: good }));
     await hub.waitFor(() => hub!.tracks().length === 1);
     expect(hub.tracks()[0]).not.toHaveProperty('extra');
     ws.on('message', (d) => {
       const m = JSON.parse(String(d)) as { type: string; requestId: string };
       if (m.type !== 'stream_request') return;
+      // The canonical shape takes the emulator's fast path (chunk-parse.ts); any other valid
+      // JSON, here reordered and spaced, goes through JSON.parse to the same effect.
       ws.send(JSON.stringify({ type: 'chunk', requestId: m.requestId, seq: 0, data: 'YWJj' }));
+      ws.send(
+        `{ "seq": 1, "data": "ZGVm", "requestId": ${JSON.stringify(m.requestId)}, "type": "chunk" }`,
+      );
+      ws.send(JSON.stringify({ type: 'chunk', requestId: m.requestId, seq: 2, data: 'Z2hp' }));
       ws.send(JSON.stringify({ type: 'chunk_end', requestId: m.requestId }));
     });
     const res = await get(hub, `/api/peers/${auth.sessionId}/tracks/a/stream?token=tc_good`);
     expect(res.headers.get('content-type')).toBe('audio/mpeg');
-    expect(await res.text()).toBe('abc');
+    expect(await res.text()).toBe('abcdefghi');
+    expect(hub.counters.outOfOrderChunks).toBe(0);
+    expect(hub.received.filter((f) => f.type === 'chunk').map((f) => f.bytes)).toEqual([3, 3, 3]);
     for (const bad of [
       [{ id: 'b', title: '' }],
       [

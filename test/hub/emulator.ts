@@ -11,6 +11,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ManifestTrack } from '../../src/shared/contract';
 import { acceptManifest } from './hub-manifest';
 import { handleHttp, type Pending } from './hub-http';
+import { parseChunkFrame } from './chunk-parse';
 
 /** Options of startHub(). */
 export interface HubOptions {
@@ -178,9 +179,12 @@ export async function startHub(opts: HubOptions = {}): Promise<Hub> {
   function onFrame(s: HubSession, data: Buffer, isBinary: boolean): void {
     if (isBinary) return void counters.invalidFrames++; // the server ignores binary frames
     if (frameTap?.(s.id, data)) return;
+    const fast = parseChunkFrame(data);
     let msg: Record<string, unknown>;
     try {
-      msg = JSON.parse(data.toString('utf8')) as Record<string, unknown>;
+      msg = fast
+        ? { type: 'chunk', requestId: fast.requestId, seq: fast.seq }
+        : (JSON.parse(data.toString('utf8')) as Record<string, unknown>);
     } catch {
       return void counters.invalidFrames++;
     }
@@ -204,7 +208,7 @@ export async function startHub(opts: HubOptions = {}): Promise<Hub> {
       if (type === 'chunk') {
         if (msg.seq !== p.nextSeq) counters.outOfOrderChunks++;
         p.nextSeq++;
-        const bytes = Buffer.from(String(msg.data ?? ''), 'base64');
+        const bytes = fast?.bytes ?? Buffer.from(String(msg.data ?? ''), 'base64');
         entry.bytes = bytes.length;
         p.write(bytes);
       } else if (type === 'chunk_end') {
