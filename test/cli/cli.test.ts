@@ -261,6 +261,38 @@ describe('tunecamp-share (the headless daemon, as a child process)', () => {
     }
   });
 
+  it('logs what the watcher finds in the folders, not the play count a finished stream bumps', async () => {
+    const live = path.join(dir, 'live');
+    await mkdir(live, { recursive: true });
+    await writeFile(path.join(live, 'a.mp3'), await readFile(path.join(CORPUS, 'id3v2.3.mp3')));
+    const child = spawn(
+      process.execPath,
+      [BIN, '--server', hub.url, '--share', live, '--state-dir', path.join(dir, 's9')],
+      {
+        env: { PATH: process.env.PATH, TUNECAMP_TOKEN: SECRET },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    try {
+      const session = () => hub.sessions().find((s) => s.username === 'maria');
+      await hub.waitFor(() => session()?.tracks.length === 1 && /published/.test(err), 10_000);
+      const s = session()!;
+      const res = await fetch(
+        `${hub.url}/api/peers/${s.id}/tracks/${s.tracks[0]!.id}/stream?token=${SECRET}`,
+      );
+      expect(res.status).toBe(200);
+      expect((await res.arrayBuffer()).byteLength).toBe(s.tracks[0]!.fileSizeBytes);
+      await writeFile(path.join(live, 'b.flac'), await readFile(path.join(CORPUS, 'flac.flac')));
+      await hub.waitFor(() => /library: 1 added/.test(err), 10_000);
+      expect(err).not.toMatch(/changed/);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+
   it('refuses an invalid config file with one line', async () => {
     const config = path.join(dir, 'bad.json');
     await writeFile(config, '{ "server": "https://x.org", }');

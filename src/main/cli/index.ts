@@ -191,8 +191,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   });
   await engine.start();
   stopBar();
-  // After the first scan, one line per library change (the same deltas the window receives).
-  engine.on('tracks', (d) => {
+  // After the first scan, one line per change the watcher found in the folders. Not the engine's
+  // 'tracks' event: that also carries play counts, so every finished stream read "1 changed".
+  engine.library.on('delta', (d) => {
     const line = deltaLine(d);
     if (line) say(line);
   });

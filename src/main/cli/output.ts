@@ -87,7 +87,7 @@ export function scanSummary(
 }
 
 /** "library: 2 added, 1 moved" for a change the watcher found; empty when nothing changed. */
-export function deltaLine(d: ManifestDelta): string {
+export function deltaLine(d: Record<keyof ManifestDelta, readonly unknown[]>): string {
   const parts = [
     [d.added.length, 'added'],
     [d.changed.length, 'changed'],
