@@ -83,7 +83,6 @@ function pipeThroughPeer(
   const requestId = randomUUID();
   let started = false;
   let finished = false;
-  let corked = false;
   const start = () => {
     if (started) return;
     started = true;
@@ -100,15 +99,6 @@ function pipeThroughPeer(
     nextSeq: 0,
     write(bytes) {
       start();
-      // Chunks decoded in one tick go out in one writev: each socket write costs this VM ~20 us.
-      if (!corked) {
-        corked = true;
-        res.cork();
-        process.nextTick(() => {
-          corked = false;
-          res.uncork();
-        });
-      }
       res.write(bytes); // no backpressure, like the real server: it buffers whatever arrives
     },
     end() {
