@@ -136,6 +136,7 @@ export function listenOffThread(
 ): Promise<ListenResult> {
   const worker = new Worker(new URL('./listen-worker.mjs', import.meta.url), {
     workerData: { url: streamUrl(hub, sessionId, trackId) },
+    execArgv: [], // plain JavaScript: no TypeScript loader to start in every worker
   });
   return new Promise<ListenResult>((resolve, reject) => {
     worker.once('message', (r: ListenResult) => resolve(r));

@@ -5,6 +5,7 @@ import { listen, listenOffThread, startBenchHub } from '../lib/hub';
 import type { Daemon } from '../lib/daemon';
 import { ProcWatch } from '../lib/proc';
 import { ensureWarm } from './scan';
+import { REFERENCE, startReference, type ReferencePeer } from '../lib/reference';
 
 const MB = 1e6;
 
@@ -46,48 +47,113 @@ function addCpuPerMB(ctx: BenchContext, key: string, measures: string, value: nu
   });
 }
 
-/** One listener streams the large file through the tunnel: throughput and daemon CPU per MB. */
+/** One stream of the large file from `pid`'s tunnel, end to end, with that process's CPU. */
+async function measureStream(
+  hub: Hub,
+  sid: string,
+  tid: string,
+  pid: number,
+): Promise<{
+  mb: number;
+  mbps: number;
+  cpuMs: number;
+  wallMs: number;
+  benchCpuMs: number;
+  ms: number;
+}> {
+  const watch = new ProcWatch(pid, 100);
+  await watch.start();
+  const own = process.cpuUsage();
+  const r = await listenOffThread(hub, sid, tid);
+  const ownUsed = process.cpuUsage(own);
+  const w = await watch.stop();
+  if (r.status !== 200 || r.bytes !== r.expected) {
+    throw new Error(`stream failed: HTTP ${r.status}, ${r.bytes} of ${r.expected} bytes`);
+  }
+  const mb = r.bytes / MB;
+  return {
+    mb,
+    mbps: mb / (r.ms / 1000),
+    cpuMs: w.cpuMs,
+    wallMs: w.wallMs,
+    benchCpuMs: (ownUsed.user + ownUsed.system) / 1000,
+    ms: r.ms,
+  };
+}
+
+/**
+ * One listener streams the large file through the tunnel: throughput and daemon CPU per MB. With
+ * BENCH_REFERENCE set, the reference client streams the same file through a hub of its own after
+ * (or before: the order alternates) each of ours, and the ratio is taken pair by pair.
+ */
 export async function streamOne(ctx: BenchContext): Promise<void> {
-  await withPublished(ctx, async (hub, d, sid, tid) => {
-    // One unmeasured stream first: JIT warm-up in daemon and hub, file in the page cache.
-    await listenOffThread(hub, sid, tid);
-    // Streams are short, so take a few more runs than elsewhere.
-    for (let run = 0; run < ctx.config.runs + 2; run++) {
-      const watch = new ProcWatch(d.pid, 100);
-      await watch.start();
-      const own = process.cpuUsage();
-      const r = await listenOffThread(hub, sid, tid);
-      const ownUsed = process.cpuUsage(own);
-      const w = await watch.stop();
-      if (r.status !== 200 || r.bytes !== r.expected) {
-        throw new Error(`stream failed: HTTP ${r.status}, ${r.bytes} of ${r.expected} bytes`);
+  await withPublished(ctx, async (hub, d, sid, tid, corpus) => {
+    const ref = REFERENCE ? await startReference(ctx, corpus) : undefined;
+    try {
+      // One unmeasured stream first: JIT warm-up in daemon and hub, file in the page cache.
+      await listenOffThread(hub, sid, tid);
+      if (ref) await listenOffThread(ref.hub, ref.sessionId, ref.trackId);
+      // Streams are short, so take a few more runs than elsewhere.
+      for (let run = 0; run < ctx.config.runs + 2; run++) {
+        const theirs = ref && run % 2 === 1 ? await measureReference(ctx, ref) : undefined;
+        const s = await measureStream(hub, sid, tid, d.pid);
+        ctx.add({
+          key: 'stream.throughput',
+          measures: `one ${s.mb.toFixed(0)} MB stream through the tunnel on loopback (hub HTTP route, end to end)`,
+          unit: 'MB/s',
+          values: [s.mbps],
+          target: '≥ 2x reference (≥ 300-380 MB/s)',
+          pass: (m) => m >= 300,
+          reference: '~150-190 MB/s',
+        });
+        addCpuPerMB(ctx, 'stream.cpuPerMB', 'daemon CPU time per MB streamed', s.cpuMs / s.mb);
+        ctx.add({
+          key: 'stream.hubCpu',
+          measures:
+            'CPU of the bench process during the stream, % of one core: the hub emulator (tunnel in, base64 decode, HTTP out) on one thread, the listener on another',
+          unit: '%',
+          values: [(s.benchCpuMs / s.ms) * 100],
+        });
+        ctx.add({
+          key: 'stream.daemonCpu',
+          measures: 'daemon CPU during the stream, % of one core',
+          unit: '%',
+          values: [(s.cpuMs / s.wallMs) * 100],
+        });
+        if (!ref) continue;
+        const other = theirs ?? (await measureReference(ctx, ref));
+        ctx.add({
+          key: 'stream.ratio',
+          measures:
+            "our throughput / the reference client's, the two streams measured back to back (BENCH_REFERENCE)",
+          unit: 'x',
+          values: [s.mbps / other.mbps],
+          target: '≥ 2x',
+          pass: (m) => m >= 2,
+        });
       }
-      const mb = r.bytes / MB;
-      ctx.add({
-        key: 'stream.throughput',
-        measures: `one ${mb.toFixed(0)} MB stream through the tunnel on loopback (hub HTTP route, end to end)`,
-        unit: 'MB/s',
-        values: [mb / (r.ms / 1000)],
-        target: '≥ 2x reference (≥ 300-380 MB/s)',
-        pass: (m) => m >= 300,
-        reference: '~150-190 MB/s',
-      });
-      addCpuPerMB(ctx, 'stream.cpuPerMB', 'daemon CPU time per MB streamed', w.cpuMs / mb);
-      ctx.add({
-        key: 'stream.hubCpu',
-        measures:
-          'CPU of the bench process during the stream, % of one core: the hub emulator (tunnel in, base64 decode, HTTP out) on one thread, the listener on another',
-        unit: '%',
-        values: [((ownUsed.user + ownUsed.system) / 1000 / r.ms) * 100],
-      });
-      ctx.add({
-        key: 'stream.daemonCpu',
-        measures: 'daemon CPU during the stream, % of one core',
-        unit: '%',
-        values: [(w.cpuMs / w.wallMs) * 100],
-      });
+    } finally {
+      await ref?.stop();
     }
   });
+}
+
+/** One stream through the reference client, recorded as its own figures. */
+async function measureReference(ctx: BenchContext, ref: ReferencePeer): Promise<{ mbps: number }> {
+  const s = await measureStream(ref.hub, ref.sessionId, ref.trackId, ref.pid);
+  ctx.add({
+    key: 'stream.reference',
+    measures: `the reference client (BENCH_REFERENCE), the same ${s.mb.toFixed(0)} MB stream, same hub emulator and listener`,
+    unit: 'MB/s',
+    values: [s.mbps],
+  });
+  ctx.add({
+    key: 'stream.referenceCpuPerMB',
+    measures: "the reference client's CPU time per MB streamed",
+    unit: 'ms/MB',
+    values: [s.cpuMs / s.mb],
+  });
+  return s;
 }
 
 /**
