@@ -4,7 +4,9 @@
  * the large file through it as well, alternating with ours run by run, so that the ratio the issue
  * asks about is measured on one machine in one run. The VM this suite grew up on changes speed by
  * tens of percent from minute to minute; figures taken minutes apart cannot carry a ratio.
- * The reference's code is not part of this repository.
+ * The reference's code is not part of this repository. Any script that takes `--server URL
+ * --share DIR` and the token in TUNECAMP_TOKEN works, so another build's `dist/cli.js` gives a
+ * paired A/B of two builds of ours (it also gets `--state-dir`, which tunecamp-peer ignores).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -46,7 +48,8 @@ export async function startReference(ctx: BenchContext, corpus: Corpus): Promise
   await link(source, target).catch(() => copyFile(source, target));
   const hub = await startBenchHub();
   // Its own cwd: the reference reads a `.env` from wherever it starts.
-  const child = spawn(process.execPath, [REFERENCE, '--server', hub.url, '--share', share], {
+  const args = [REFERENCE, '--server', hub.url, '--share', share, '--state-dir', dir];
+  const child = spawn(process.execPath, args, {
     cwd: dir,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, TUNECAMP_TOKEN: BENCH_TOKEN },
     stdio: ['ignore', 'ignore', 'pipe'],
