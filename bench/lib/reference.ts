@@ -32,23 +32,15 @@ export interface ReferencePeer {
   stop(): Promise<void>;
 }
 
-/**
- * Starts the reference client sharing a folder that holds only the corpus's large file (a hard
- * link, else a copy): it scans and tags every file on each connect, which on the whole corpus
- * would take it most of a minute. Resolves once its hub lists the file.
- */
-export async function startReference(ctx: BenchContext, corpus: Corpus): Promise<ReferencePeer> {
-  const large = corpus.summary.large[0];
-  if (!REFERENCE || !large) throw new Error('no reference client or no large file');
-  const dir = await ctx.tempDir('reference');
-  const share = path.join(dir, 'share');
-  await mkdir(share);
-  const source = path.join(corpus.dir, large.rel);
-  const target = path.join(share, path.basename(large.rel));
-  await link(source, target).catch(() => copyFile(source, target));
-  const hub = await startBenchHub();
-  // Its own cwd: the reference reads a `.env` from wherever it starts.
+/** A reference client process sharing `share` with `hub`; `dir` is its cwd and state dir. */
+export function spawnReference(
+  hub: Hub,
+  share: string,
+  dir: string,
+): { child: ChildProcess; tail: () => string; stop: () => Promise<void> } {
+  if (!REFERENCE) throw new Error('BENCH_REFERENCE is not set');
   const args = [REFERENCE, '--server', hub.url, '--share', share, '--state-dir', dir];
+  // Its own cwd: the reference reads a `.env` from wherever it starts.
   const child = spawn(process.execPath, args, {
     cwd: dir,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, TUNECAMP_TOKEN: BENCH_TOKEN },
@@ -56,25 +48,49 @@ export async function startReference(ctx: BenchContext, corpus: Corpus): Promise
   });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (t: string) => (stderr = (stderr + t).slice(-2000)));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
+  return {
+    child,
+    tail: () => stderr.trim(),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const gone = new Promise((r) => child.once('exit', r));
       child.kill('SIGKILL');
       await gone;
-    }
+    },
+  };
+}
+
+/**
+ * Starts the reference client sharing a folder that holds only the corpus's large file (a hard
+ * link, else a copy): it scans and tags every file on each connect, which on the whole corpus
+ * would take it most of a minute. Resolves once its hub lists the file.
+ */
+export async function startReference(ctx: BenchContext, corpus: Corpus): Promise<ReferencePeer> {
+  const large = corpus.summary.large[0];
+  if (!large) throw new Error('the corpus has no large file');
+  const dir = await ctx.tempDir('reference');
+  const share = path.join(dir, 'share');
+  await mkdir(share);
+  const source = path.join(corpus.dir, large.rel);
+  const target = path.join(share, path.basename(large.rel));
+  await link(source, target).catch(() => copyFile(source, target));
+  const hub = await startBenchHub();
+  const peer = spawnReference(hub, share, dir);
+  const stop = async (): Promise<void> => {
+    await peer.stop();
     await hub.close();
   };
   try {
     await hub.waitFor(() => hub.tracks().some((t) => t.fileSizeBytes === large.bytes), 60_000);
   } catch {
     await stop();
-    throw new Error(`the reference client did not publish the large file:\n${stderr.trim()}`);
+    throw new Error(`the reference client did not publish the large file:\n${peer.tail()}`);
   }
   const track = hub.tracks().find((t) => t.fileSizeBytes === large.bytes)!;
   return {
     hub,
-    child,
-    pid: child.pid!,
+    child: peer.child,
+    pid: peer.child.pid!,
     sessionId: hub.sessions().at(-1)!.id,
     trackId: track.id,
     stop,

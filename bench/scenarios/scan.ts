@@ -1,17 +1,21 @@
-import { lastUpgradeAt, startBenchHub } from '../lib/hub';
+import { lastUpgradeAt, startBenchHub, waitPublished } from '../lib/hub';
 import { mib } from '../lib/context';
-import type { BenchContext } from '../lib/context';
+import type { BenchContext, Corpus } from '../lib/context';
+import { REFERENCE, spawnReference } from '../lib/reference';
 import { ProcWatch } from '../lib/proc';
 
 const MiB = 'MiB';
 
 /**
  * Cold first scan: fresh state dir, spawn → hub holds the corpus. Several runs; the first run's
- * state dir is kept warm for the other scenarios. Also CPU and peak RSS up to that point.
+ * state dir is kept warm for the other scenarios. Also CPU and peak RSS up to that point. With
+ * BENCH_REFERENCE, the reference client scans the same corpus once, after our first run.
  */
 export async function coldScan(ctx: BenchContext): Promise<void> {
   const corpus = await ctx.corpus(ctx.config.tracks);
   const hub = await startBenchHub();
+  const ours: number[] = [];
+  let theirs: number | undefined;
   try {
     for (let run = 0; run < ctx.config.runs; run++) {
       const stateDir = await ctx.tempDir('state');
@@ -44,8 +48,60 @@ export async function coldScan(ctx: BenchContext): Promise<void> {
       });
       await ctx.stopDaemon(hub, d);
       ctx.warmStateDir ??= stateDir;
+      ours.push((p.at - d.spawnedAt) / 1000);
+      // The reference once, between our first and second runs (BENCH_REFERENCE).
+      if (run === 0 && REFERENCE) theirs = await coldReference(ctx, corpus);
+    }
+    if (theirs !== undefined) {
+      const near = ours.slice(0, 2);
+      ctx.add({
+        key: 'cold.ratio',
+        measures:
+          "the reference client's cold scan time / ours (mean of the runs just before and after it)",
+        unit: 'x',
+        values: [theirs / (near.reduce((a, b) => a + b, 0) / near.length)],
+        target: '≥ 4x',
+        pass: (m) => m >= 4,
+      });
     }
   } finally {
+    await hub.close();
+  }
+}
+
+/** The reference client's cold scan of the same corpus: spawn → its manifest on the hub. */
+async function coldReference(ctx: BenchContext, corpus: Corpus): Promise<number> {
+  const hub = await startBenchHub();
+  const dir = await ctx.tempDir('reference');
+  const t0 = performance.now();
+  const peer = spawnReference(hub, corpus.dir, dir);
+  const watch = new ProcWatch(peer.child.pid!, 250);
+  try {
+    await watch.start();
+    const p = await waitPublished(hub, {
+      min: corpus.summary.tracks,
+      settleMs: ctx.config.quick ? 1000 : 2000,
+      timeoutMs: 900_000,
+    }).catch((err: Error) => {
+      throw new Error(`${err.message}\n${peer.tail()}`);
+    });
+    const seconds = (p.at - t0) / 1000;
+    ctx.add({
+      key: 'cold.reference',
+      measures: `the reference client (BENCH_REFERENCE), same corpus: spawn → hub holds its manifest (${p.count} tracks: it also lists hidden, junk and corrupt files)`,
+      unit: 's',
+      values: [seconds],
+    });
+    ctx.add({
+      key: 'cold.referenceCpu',
+      measures: "the reference client's CPU time (user+sys) from spawn to published",
+      unit: 's',
+      values: [(watch.sampleAt(p.at)?.cpuMs ?? NaN) / 1000],
+    });
+    return seconds;
+  } finally {
+    await watch.stop().catch(() => undefined);
+    await peer.stop();
     await hub.close();
   }
 }
