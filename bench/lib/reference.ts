@@ -1,9 +1,10 @@
 /**
  * An optional same-run comparison with the reference client. `BENCH_REFERENCE=/path/peer-daemon.js`
- * (tunecamp-peer, with its dependencies installed beside it) makes the stream scenario stream
- * the large file through it as well, alternating with ours run by run, so that the ratio the issue
- * asks about is measured on one machine in one run. The VM this suite grew up on changes speed by
- * tens of percent from minute to minute; figures taken minutes apart cannot carry a ratio.
+ * (tunecamp-peer, with its dependencies installed beside it) makes the cold scenario time its scan
+ * of the same corpus once, and the stream and ceiling scenarios stream the large file through it
+ * too, alternating with ours run by run, so that the ratios the issue asks about are measured on
+ * one machine in one run. The VM this suite grew up on changes speed by tens of percent from
+ * minute to minute; figures taken minutes apart cannot carry a ratio.
  * The reference's code is not part of this repository. Any script that takes `--server URL
  * --share DIR` and the token in TUNECAMP_TOKEN works, so another build's `dist/cli.js` gives a
  * paired A/B of two builds of ours (it also gets `--state-dir`, which tunecamp-peer ignores).
