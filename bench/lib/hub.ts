@@ -27,7 +27,13 @@ export interface Published {
  */
 export async function waitPublished(
   hub: Hub,
-  o: { min: number; settleMs: number; timeoutMs: number; daemon?: Daemon; exclude?: string },
+  o: {
+    min: number;
+    settleMs: number;
+    timeoutMs: number;
+    daemon?: Pick<Daemon, 'exited' | 'tail'>;
+    exclude?: string;
+  },
 ): Promise<Published> {
   const deadline = performance.now() + o.timeoutMs;
   let lastList: ManifestTrack[] | undefined;

@@ -38,7 +38,12 @@ export function spawnReference(
   hub: Hub,
   share: string,
   dir: string,
-): { child: ChildProcess; tail: () => string; stop: () => Promise<void> } {
+): {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  tail: () => string;
+  stop: () => Promise<void>;
+} {
   if (!REFERENCE) throw new Error('BENCH_REFERENCE is not set');
   const args = [REFERENCE, '--server', hub.url, '--share', share, '--state-dir', dir];
   // Its own cwd: the reference reads a `.env` from wherever it starts.
@@ -49,14 +54,15 @@ export function spawnReference(
   });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (t: string) => (stderr = (stderr + t).slice(-2000)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   return {
     child,
+    exited,
     tail: () => stderr.trim(),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      const gone = new Promise((r) => child.once('exit', r));
       child.kill('SIGKILL');
-      await gone;
+      await exited;
     },
   };
 }
@@ -81,8 +87,13 @@ export async function startReference(ctx: BenchContext, corpus: Corpus): Promise
     await peer.stop();
     await hub.close();
   };
+  let gone = false;
+  void peer.exited.then(() => (gone = true));
   try {
-    await hub.waitFor(() => hub.tracks().some((t) => t.fileSizeBytes === large.bytes), 60_000);
+    await hub.waitFor(() => {
+      if (gone) throw new Error('exited');
+      return hub.tracks().some((t) => t.fileSizeBytes === large.bytes);
+    }, 60_000);
   } catch {
     await stop();
     throw new Error(`the reference client did not publish the large file:\n${peer.tail()}`);

@@ -82,8 +82,7 @@ async function coldReference(ctx: BenchContext, corpus: Corpus): Promise<number>
       min: corpus.summary.tracks,
       settleMs: ctx.config.quick ? 1000 : 2000,
       timeoutMs: 900_000,
-    }).catch((err: Error) => {
-      throw new Error(`${err.message}\n${peer.tail()}`);
+      daemon: peer,
     });
     const seconds = (p.at - t0) / 1000;
     ctx.add({
