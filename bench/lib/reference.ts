@@ -26,7 +26,6 @@ export const REFERENCE = process.env.BENCH_REFERENCE
 /** The reference client, running and published on a hub of its own. */
 export interface ReferencePeer {
   hub: Hub;
-  child: ChildProcess;
   pid: number;
   sessionId: string;
   trackId: string;
@@ -101,7 +100,6 @@ export async function startReference(ctx: BenchContext, corpus: Corpus): Promise
   const track = hub.tracks().find((t) => t.fileSizeBytes === large.bytes)!;
   return {
     hub,
-    child: peer.child,
     pid: peer.child.pid!,
     sessionId: hub.sessions().at(-1)!.id,
     trackId: track.id,

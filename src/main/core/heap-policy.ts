@@ -6,7 +6,8 @@
  * run; at 1.3x it was 296-315 MiB, with the 20k cold scan's time unchanged within noise.
  * Outside scans V8 decides again: a stream allocates quickly and briefly, and 1.3x there made
  * collections so frequent that CPU per MB streamed doubled (bench A/B in BENCHMARKS.md).
- * It applies from SCAN_HEAP_POLICY_MIN_TRACKS tracks on. The flag is process-wide (parse threads follow it too) and V8 reads it at each heap resize.
+ * It applies from SCAN_HEAP_POLICY_MIN_TRACKS tracks on. The flag is process-wide (parse threads
+ * follow it too) and V8 reads it at each heap resize.
  */
 import { setFlagsFromString } from 'node:v8';
 
