@@ -8,7 +8,7 @@ import { Engine, type EngineOptions } from '../../src/main/core/engine';
 import { MemorySecretStore, MemorySettingsStore } from '../../src/main/core/settings/store';
 import type { Hub } from '../hub/emulator';
 
-export const CORPUS = fileURLToPath(new URL('../../../shared/corpus/real', import.meta.url));
+export const CORPUS = fileURLToPath(new URL('../fixtures/real', import.meta.url));
 
 /** A temp dir, removed by the returned cleanup. */
 export async function tempDir(prefix: string): Promise<string> {

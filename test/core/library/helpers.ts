@@ -6,8 +6,8 @@ import { Library } from '../../../src/main/core/library/library';
 import type { LibraryDelta } from '../../../src/main/core/library/library';
 import { ScanCache } from '../../../src/main/core/library/scan-cache';
 
-/** The shared real-audio corpus (read-only), in `shared/` beside the checkout. */
-export const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/real', import.meta.url));
+/** The real-audio corpus (read-only), in test/fixtures/real (see test/fixtures/README.md). */
+export const CORPUS = fileURLToPath(new URL('../../fixtures/real', import.meta.url));
 
 /** A few corpus files the tests copy around. */
 export const SAMPLES = {
