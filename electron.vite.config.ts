@@ -8,6 +8,8 @@ export default defineConfig({
     // music-metadata is bundled (not loaded from node_modules) so its patch applies; see that file.
     plugins: [viteMusicMetadataPatch()],
     build: {
+      // Node of the oldest Electron the app runs on (33: Node 20), whichever electron is installed.
+      target: 'node20',
       externalizeDeps: { exclude: ['music-metadata'] },
       rollupOptions: {
         input: {
@@ -20,6 +22,7 @@ export default defineConfig({
   },
   preload: {
     build: {
+      target: 'chrome130',
       rollupOptions: {
         input: { index: resolve('src/preload/index.ts') },
         // Sandboxed preloads must be CommonJS.
@@ -31,6 +34,8 @@ export default defineConfig({
     root: 'src/renderer',
     plugins: [svelte()],
     build: {
+      // Chromium of Electron 33, the oldest the app is tested on.
+      target: 'chrome130',
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },
   },
