@@ -64,6 +64,11 @@ export default tseslint.config(
     ]),
   },
   {
+    // CommonJS by necessity: the runtime's default app and the test stubs Electron loads with -r.
+    files: ['**/*.cjs', 'scripts/electron-default-app/**'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['src/preload/**'],
     rules: restrict([
       {
