@@ -81,6 +81,10 @@ describe('tunecamp-share (the headless daemon, as a child process)', () => {
   it.each([
     [['--bogus'], /Unknown option --bogus/],
     [['--server', 'ftp://x.org', '--share', '/tmp'], /bad --server address/],
+    [
+      ['--server', 'http//127.0.0.1:47800', '--share', '/tmp'],
+      /did you mean http:\/\/127\.0\.0\.1:47800\?/,
+    ],
     [['--server', 'https://x.org', '--share', '/definitely/not/here'], /folder not found/],
     [['--scan-only'], /nothing to scan/],
   ])('fails fast with one line and exit 2 for %j', async (args, message) => {

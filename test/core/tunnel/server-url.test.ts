@@ -43,6 +43,30 @@ describe('normalizeServerUrl', () => {
   });
 });
 
+describe('addresses that cannot be what the user meant', () => {
+  it.each([
+    ['http//127.0.0.1:47800', 'http://127.0.0.1:47800'],
+    ['https//music.example.org', 'https://music.example.org'],
+    ['htps://music.example.org', 'https://music.example.org'],
+    ['http:/music.example.org', 'http://music.example.org'],
+    ['http:\\\\music.example.org', 'http://music.example.org'],
+    ['wss://music.example.org', 'https://music.example.org'],
+    ['music example.org', 'musicexample.org'],
+  ])('refuses %s and suggests %s', (typed, suggestion) => {
+    const r = normalizeServerUrl(typed);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toContain(`did you mean ${suggestion}?`);
+  });
+
+  it('still accepts hosts that merely start with "http"', () => {
+    expect(normalizeServerUrl('httpbin.org')).toEqual({ ok: true, url: 'https://httpbin.org' });
+    expect(normalizeServerUrl('http.example.org/x')).toEqual({
+      ok: true,
+      url: 'https://http.example.org/x',
+    });
+  });
+});
+
 describe('peerSocketUrl', () => {
   it('maps http→ws and https→wss, keeping the prefix', () => {
     expect(peerSocketUrl('http://127.0.0.1:4100', 'tc_x', true)).toBe(

@@ -14,6 +14,8 @@ export type NormalizedUrl = { ok: true; url: string } | { ok: false; error: stri
 export function normalizeServerUrl(input: string): NormalizedUrl {
   const text = input.trim();
   if (!text) return { ok: false, error: 'Enter the address of your TuneCamp server.' };
+  const typo = suggestAddress(text);
+  if (typo) return { ok: false, error: typo };
   const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
   if (!hasScheme && /^[a-z][a-z0-9+.-]*:(?!\d)/i.test(text)) {
     return { ok: false, error: 'Only http:// and https:// server addresses are supported.' };
@@ -37,6 +39,32 @@ export function normalizeServerUrl(input: string): NormalizedUrl {
   }
   const path = parsed.pathname.replace(/\/+$/, '');
   return { ok: true, url: `${parsed.protocol}//${parsed.host}${path}` };
+}
+
+/** Scheme spellings that are not a scheme (a missing ":" or "/", a letter off, a backslash). */
+const MISTYPED_SCHEME =
+  /^(h+t+p+s?|ht+ps?|htp+s?|hhtps?|https?s|ws+s?)(:?\/{1,}|:\\+|:(?!\/)|;\/\/)/i;
+
+/**
+ * A one-line refusal with a suggestion for an address that cannot be what the user meant (a
+ * mistyped scheme such as `http//host`, `htps://host` or `http:/host`, spaces in the host), or
+ * null. Without it `http//host` would become `https://http//host` and be retried forever.
+ */
+export function suggestAddress(text: string): string | null {
+  const m = MISTYPED_SCHEME.exec(text);
+  if (m && !/^https?:\/\/(?!\/)/i.test(text)) {
+    const rest = text.slice(m[0].length).replace(/^[/\\]+/, '');
+    const letters = m[1]!.toLowerCase();
+    const secure = letters.endsWith('s') && letters !== 'ws'; // wss:// means https://
+    const fixed = `${secure ? 'https' : 'http'}://${rest}`;
+    return `"${redactToken(text)}" is not a server address; did you mean ${redactToken(fixed)}?`;
+  }
+  const host = /^(?:https?:\/\/)?([^/?#]*)/i.exec(text)?.[1] ?? '';
+  if (/\s/.test(host)) {
+    const fixed = text.replace(/\s+/g, '');
+    return `"${redactToken(text)}" has a space in it; did you mean ${redactToken(fixed)}?`;
+  }
+  return null;
 }
 
 /**
