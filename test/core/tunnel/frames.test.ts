@@ -62,14 +62,29 @@ describe('parseServerFrame', () => {
       parse({ type: 42 }),
       parse({ type: 'auth_ok' }),
       parse({ type: 'stream_request', trackId: 'ab' }),
-      parse({ type: 'stream_request', requestId: 'r', trackId: 12 }),
       parse({ type: 'download_request', requestId: '', trackId: 'ab' }),
-      parse({ type: 'stream_request', requestId: 'r'.repeat(201), trackId: 'ab' }),
-      parse({ type: 'stream_request', requestId: 'r', trackId: 'a\u0000b' }),
+      parse({ type: 'stream_request', requestId: 'r'.repeat(1001), trackId: 'ab' }),
       parse({ type: 'cancel_request', requestId: { $gt: '' } }),
       parseServerFrame(42, false),
     ];
     for (const f of invalid) expect(f.type).toBe('invalid');
+  });
+
+  it('marks requests that carry a requestId but cannot be served, so they can be answered', () => {
+    expect(parse({ type: 'stream_request', requestId: 'r', trackId: '' })).toEqual({
+      type: 'bad_request',
+      requestId: 'r',
+      reason: 'no valid track id',
+    });
+    expect(parse({ type: 'download_request', requestId: 'r', trackId: 12 }).type).toBe(
+      'bad_request',
+    );
+    expect(parse({ type: 'stream_request', requestId: 'r', trackId: 'a\u0000b' }).type).toBe(
+      'bad_request',
+    );
+    expect(parse({ type: 'stream_request', requestId: 'r'.repeat(201), trackId: 'ab' }).type).toBe(
+      'bad_request',
+    );
   });
 
   it('keeps path-like ids as opaque strings (they are looked up, never opened)', () => {

@@ -73,6 +73,22 @@ describe('hostile server frames', () => {
     expect(hub.received.filter((f) => f.type === 'pong').length).toBe(1);
   });
 
+  it('answers every malformed request that carries a requestId with chunk_error', async () => {
+    hub = await startHub();
+    const { tunnel, sessionId } = await connected(hub);
+    const requests: PeerRequest[] = [];
+    tunnel.on('request', (r) => requests.push(r));
+    hub.send(sessionId, { type: 'stream_request', requestId: 'empty', trackId: '' });
+    hub.send(sessionId, { type: 'download_request', requestId: 'none' });
+    hub.send(sessionId, { type: 'stream_request', requestId: 'r'.repeat(300), trackId: 't0' });
+    const answered = () =>
+      hub!.received.filter((f) => f.type === 'chunk_error').map((f) => f.requestId);
+    await hub.waitFor(() => answered().length === 3, 5_000);
+    expect(answered()).toEqual(['empty', 'none', 'r'.repeat(300)]);
+    expect(requests).toEqual([]);
+    expect(tunnel.status).toMatchObject({ state: 'connected', sessionId });
+  });
+
   it('a 20 MB frame closes that socket and the tunnel reconnects with a clear problem', async () => {
     hub = await startHub();
     const { tunnel, statuses, sessionId } = await connected(hub);

@@ -10,6 +10,8 @@ export type ServerFrame =
   | { type: 'stream_request'; requestId: string; trackId: string }
   | { type: 'download_request'; requestId: string; trackId: string }
   | { type: 'cancel_request'; requestId: string }
+  /** A request we cannot serve but can answer: it carries a requestId, and the rest is malformed. */
+  | { type: 'bad_request'; requestId: string; reason: string }
   | { type: 'system'; text: string }
   | { type: 'chat'; name: string }
   | { type: 'unknown'; name: string }
@@ -57,8 +59,15 @@ export function parseServerFrame(data: unknown, isBinary: boolean): ServerFrame 
       return { type };
     case 'stream_request':
     case 'download_request':
-      if (!isId(value.requestId)) return invalid(`${type} without a valid requestId`);
-      if (!isId(value.trackId)) return invalid(`${type} without a valid trackId`);
+      if (!isId(value.requestId)) {
+        // Still answerable: the listener's HTTP request waits on this id until it gets an answer.
+        return isAnswerableId(value.requestId)
+          ? { type: 'bad_request', requestId: value.requestId, reason: 'invalid request id' }
+          : invalid(`${type} without a valid requestId`);
+      }
+      if (!isId(value.trackId)) {
+        return { type: 'bad_request', requestId: value.requestId, reason: 'no valid track id' };
+      }
       return { type, requestId: value.requestId, trackId: value.trackId };
     case 'cancel_request':
       return isId(value.requestId)
@@ -89,6 +98,13 @@ export function isId(v: unknown): v is string {
   if (typeof v !== 'string' || v.length === 0 || v.length > MAX_ID_LENGTH) return false;
   for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) < 0x20) return false;
   return true;
+}
+
+/** Longest request id echoed back in a chunk_error (JSON escapes whatever it holds). */
+const MAX_ANSWERED_ID = 1_000;
+
+function isAnswerableId(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= MAX_ANSWERED_ID;
 }
 
 function systemText(v: Record<string, unknown>): string {

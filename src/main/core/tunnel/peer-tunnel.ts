@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import type { ConnectionState, ConnectionStatus, ManifestTrack } from '../../../shared/contract';
 import { DEFAULT_BACKOFF, quickRetryDelay, retryDecision, type BackoffOptions } from './backoff';
-import { parseServerFrame, PONG_FRAME } from './frames';
+import { encodeFrame, parseServerFrame, PONG_FRAME } from './frames';
 import { frameFingerprint, ManifestEncoder, validateManifest } from './manifest';
 import * as P from './problems';
 import { peerSocketUrl } from './server-url';
@@ -219,6 +219,18 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
         });
       case 'cancel_request':
         return void this.emit('cancel', frame.requestId);
+      case 'bad_request':
+        // Answer at once, so the listener's HTTP request ends instead of waiting for a timeout.
+        this.counts.invalidFrames++;
+        if (!s.sessionId) return;
+        return void this.write(
+          s,
+          encodeFrame({
+            type: 'chunk_error',
+            requestId: frame.requestId,
+            message: `Cannot serve this request: ${frame.reason}.`,
+          }),
+        );
       case 'system':
         if (frame.text) this.emit('system', P.scrub(frame.text, this.opts.token));
         return;
