@@ -22,7 +22,7 @@ export default defineConfig({
   },
   preload: {
     build: {
-      target: 'chrome130',
+      target: 'node20',
       rollupOptions: {
         input: { index: resolve('src/preload/index.ts') },
         // Sandboxed preloads must be CommonJS.
