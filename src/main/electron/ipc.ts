@@ -39,7 +39,11 @@ function fromOurPage(event: IpcMainInvokeEvent, opts: IpcOptions): boolean {
 
 /** Registers the handler and the event forwarding; returns a function that removes both. */
 export function registerIpc(opts: IpcOptions): () => void {
-  const invoke = opts.engine.invoke as (name: string, ...args: unknown[]) => Promise<unknown>;
+  // Bound: Engine.invoke is a method, and a bare reference to it loses its `this`.
+  const invoke = opts.engine.invoke.bind(opts.engine) as (
+    name: string,
+    ...args: unknown[]
+  ) => Promise<unknown>;
 
   ipcMain.handle(IPC_INVOKE, async (event, name: unknown, args: unknown): Promise<IpcReply> => {
     if (!fromOurPage(event, opts)) {
