@@ -75,7 +75,7 @@ export class Library extends EventEmitter<{
   async scanRoot(
     rootIn: string,
     opts: { exclude: string[]; signal?: AbortSignal },
-  ): Promise<{ tracks: number; bytes: number; skipped: SkippedFile[] }> {
+  ): Promise<{ tracks: number; bytes: number; skipped: SkippedFile[]; readFromDisk: number }> {
     const root = path.resolve(rootIn);
     const rootStat = await assertDir(root);
     // Decided once, before this scan adds records of its own.
@@ -94,6 +94,12 @@ export class Library extends EventEmitter<{
     const seen = new Set<string>();
     const pool = new TaskPool(this.parsePool);
     const { signal } = opts;
+    // Files whose tags were read this time; the rest came from the cache.
+    let readFromDisk = 0;
+    const onParse = (p: string) => {
+      readFromDisk++;
+      this.onParse?.(p);
+    };
     try {
       await walk(root, {
         exclude: createExcluder(opts.exclude),
@@ -114,7 +120,7 @@ export class Library extends EventEmitter<{
               cache: this.cache,
               timeoutMs: this.timeoutMs,
               signal,
-              onParse: this.onParse,
+              onParse,
               read: this.read,
               readerStats,
             });
@@ -142,7 +148,7 @@ export class Library extends EventEmitter<{
     this.cache.scheduleSave();
     progress.done = true;
     batch.flush();
-    return { ...this.stats(root), skipped: this.skipped(root) };
+    return { ...this.stats(root), skipped: this.skipped(root), readFromDisk };
   }
 
   /**
