@@ -1,4 +1,5 @@
 import { spawn, execFileSync } from 'node:child_process';
+import { BIN, run } from './helpers';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,48 +7,7 @@ import { startHub, type Hub } from '../hub/emulator';
 import { CORPUS, tempDir } from '../e2e/helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
-const BIN = path.join(ROOT, 'bin/tunecamp-share.js');
 const SECRET = 'tc_super_secret_token_value_123';
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the daemon to completion (bounded), or until `until` sees its output, then SIGTERM. */
-function run(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-  opts: { until?: (out: string) => boolean; timeoutMs?: number } = {},
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let signalled = false;
-    const check = () => {
-      if (!signalled && opts.until?.(stdout + stderr)) {
-        signalled = true;
-        child.kill('SIGTERM');
-      }
-    };
-    child.stdout.on('data', (d: Buffer) => ((stdout += d.toString()), check()));
-    child.stderr.on('data', (d: Buffer) => ((stderr += d.toString()), check()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`timed out; stderr: ${stderr}`));
-    }, opts.timeoutMs ?? 20_000);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
 
 describe('tunecamp-share (the headless daemon, as a child process)', () => {
   let dir: string;
@@ -178,16 +138,24 @@ describe('tunecamp-share (the headless daemon, as a child process)', () => {
     expect(r.stdout + r.stderr.replace(/--token/g, '')).not.toContain(SECRET);
   });
 
-  it('stops retrying on a rejected token (401) and says why', async () => {
+  it('exits with status 3 and one line when the token is rejected (401), without a control window', async () => {
     const r = await run(
       ['--server', hub.url, '--share', music, '--state-dir', path.join(dir, 's5')],
-      { TUNECAMP_TOKEN: 'tc_wrong_token_abcdef' },
       {
-        until: (out) => /401/.test(out),
+        TUNECAMP_TOKEN: 'tc_wrong_token_abcdef',
       },
     );
-    expect(r.stderr).toMatch(/Token rejected by server \(401\)/);
+    expect(r.code).toBe(3);
+    expect(r.stderr.match(/Token rejected by server \(401\)/g)).toHaveLength(1);
     expect(r.stderr).not.toContain('tc_wrong_token_abcdef');
+    // The lock is released: a new run on the same state dir is not refused.
+    const again = await run(
+      ['--server', hub.url, '--share', music, '--state-dir', path.join(dir, 's5')],
+      {
+        TUNECAMP_TOKEN: 'tc_wrong_token_abcdef',
+      },
+    );
+    expect(again.code).toBe(3);
   });
 
   it('refuses a second daemon on the same state dir', async () => {

@@ -28,7 +28,11 @@ export function connectionLine(s: ConnectionStatus): string {
       return `connecting to ${s.server ?? 'server'}…`;
     case 'waiting': {
       const secs = s.nextRetryAt ? Math.max(0, Math.round((s.nextRetryAt - Date.now()) / 1000)) : 0;
-      return `${s.problem?.message ?? 'disconnected'}; retrying in ${secs} s`;
+      const why = (s.problem?.message ?? 'disconnected').replace(
+        /\s*(Retrying|Reconnecting)[^.]*\.$/i,
+        '',
+      );
+      return `${why.replace(/[.;]$/, '')}; retrying in ${secs} s`;
     }
     case 'stopped':
       return `stopped: ${s.problem?.message ?? 'not connected'}`;

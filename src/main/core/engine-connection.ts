@@ -1,4 +1,5 @@
 import type { ConnectionStatus, ConnectResult, ManifestTrack } from '../../shared/contract';
+import { describeSaveError } from './fs/fs-errors';
 import { lookupSessionUsername, loginWithPassword, usernameFromToken } from './server-auth';
 import type { SecretStore, SettingsStore } from './settings/store';
 import type { TransferManager } from './transfers/transfer-manager';
@@ -185,7 +186,12 @@ export class EngineConnection {
     this.askedSession = sessionId;
     const name = await lookupSessionUsername(server, this.token, sessionId);
     if (!name || this.current.sessionId !== sessionId) return;
-    this.opts.settings.update({ username: name });
+    try {
+      this.opts.settings.update({ username: name });
+    } catch (err) {
+      // Only a display name: shown for this run even when it cannot be saved (a full disk).
+      this.opts.onLog('warn', `Could not save the account name: ${describeSaveError(err)}`);
+    }
     this.setStatus({ ...this.current, username: name });
   }
 

@@ -22,6 +22,7 @@ import { Library, type LibraryOptions } from './library/library';
 import { sharedParsePool } from './library/parse-pool';
 import { ScanCache } from './library/scan-cache';
 import { writeFileAtomic } from './fs/atomic-write';
+import { describeSaveError } from './fs/fs-errors';
 import { silentLogger, type Logger } from './logger';
 import { buildManifest, partialPublishDelayMs, PUBLISH_DELAY_MS, toTrackInfo } from './publisher';
 import type { SecretStore, SettingsStore } from './settings/store';
@@ -176,8 +177,12 @@ export class Engine implements Api {
     await this.folders.startAll();
   }
 
-  /** Stops readers, closes the socket and the watchers, saves the cache and the totals. */
-  async stop(): Promise<void> {
+  /**
+   * Stops readers, closes the socket and the watchers, saves the cache and the totals. Never
+   * rejects for a save that fails (a full disk): it saves what it can and resolves with one
+   * "what: why" line per thing it could not save.
+   */
+  async stop(): Promise<string[]> {
     const timers = [this.publishTimer, this.foldersTimer, this.rescanTimer, this.statsTimer];
     for (const t of [...timers, this.transfersTimer]) {
       if (t) clearTimeout(t);
@@ -185,17 +190,28 @@ export class Engine implements Api {
     await this.connection.stop();
     await this.transfers.close();
     await this.folders.closeAll();
-    await this.cache.save();
-    await this.saveStats();
+    const unsaved: string[] = [];
+    await this.cache
+      .save()
+      .catch((err: unknown) => unsaved.push(`scan cache (${describeSaveError(err)})`));
+    const stats = await this.saveStats(false);
+    if (stats) unsaved.push(`transfer totals (${stats})`);
     this.offParseWarning?.();
     this.started = false;
+    return unsaved;
   }
 
-  private async saveStats(): Promise<void> {
+  /** Saves the totals; the reason when that fails (and a warning with `warn`), else undefined. */
+  private async saveStats(warn = true): Promise<string | undefined> {
     const text = JSON.stringify(this.transfers.storedStats());
-    await writeFileAtomic(path.join(this.opts.stateDir, STATS_FILE), text).catch((err: Error) =>
-      this.note('warn', `Could not save transfer totals: ${err.message}`),
-    );
+    try {
+      await writeFileAtomic(path.join(this.opts.stateDir, STATS_FILE), text);
+      return undefined;
+    } catch (err) {
+      const why = describeSaveError(err);
+      if (warn) this.note('warn', `Could not save transfer totals: ${why}`);
+      return why;
+    }
   }
 
   /**

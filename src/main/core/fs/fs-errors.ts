@@ -47,3 +47,12 @@ export async function assertDir(dir: string): Promise<Stats> {
     throw Object.assign(new Error(`${dir} is not a folder.`), { code: 'ENOTDIR' });
   return s;
 }
+
+/** Why a file could not be written, in a few words ("the disk is full"). */
+export function describeSaveError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC') return 'the disk is full';
+  if (code === 'EDQUOT') return 'the disk quota is used up';
+  if (code === 'EROFS') return 'the disk is read-only';
+  return describeFsError(err);
+}
