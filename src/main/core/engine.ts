@@ -14,6 +14,7 @@ import type {
   Snapshot,
 } from '../../shared/contract';
 import { ActivityLog } from './activity-log';
+import { CoverStore, type CoverResizer } from './covers/cover-store';
 import { EngineConnection } from './engine-connection';
 import { FolderSet } from './folder-set';
 import { SCAN_HEAP_POLICY_MIN_TRACKS, setScanHeapPolicy } from './heap-policy';
@@ -47,6 +48,8 @@ export interface EngineOptions {
   /** Desktop glue overrides for `pickFolders` / `openLogs`. */
   pickFolders?: () => Promise<string[]>;
   logsDir?: string;
+  /** Shrinks cover pictures (the desktop's nativeImage); headless serves them unresized. */
+  coverResizer?: CoverResizer;
 }
 
 const STATS_FILE = 'stats.json';
@@ -73,6 +76,8 @@ export class Engine implements Api {
   private readonly transfers: TransferManager;
   private readonly connection: EngineConnection;
   private readonly activity = new ActivityLog();
+  /** Cover thumbnails by track id, made lazily on request, cached in `<stateDir>/covers`. */
+  readonly covers: CoverStore;
   private statsTimer: NodeJS.Timeout | null = null;
   private transfersTimer: NodeJS.Timeout | null = null;
   private offParseWarning: (() => void) | null = null;
@@ -104,6 +109,12 @@ export class Engine implements Api {
     this.log = opts.log ?? silentLogger;
     this.cache = cache;
     this.library = new Library({ ...opts.library, cache: this.cache });
+    this.covers = new CoverStore({
+      dir: path.join(opts.stateDir, 'covers'),
+      locate: (id) => this.resolveTrack(id)?.path,
+      resize: opts.coverResizer,
+      log: this.log,
+    });
     const s = opts.settings.get();
     this.transfers = new TransferManager({
       resolve: (id) => this.resolveTrack(id),
