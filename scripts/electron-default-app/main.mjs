@@ -1,13 +1,16 @@
 // The default app of the Electron runtime assembled by scripts/electron-runtime.mjs, packed into its
 // resources/default_app.asar. Like stock Electron's, it runs the app folder named on the command line
 // (`electron [switches] [-r module] path/to/app`), taking the app's name and version from its
-// package.json. Unlike the stock one it loads the main file with import(), since ours is an ES module.
-'use strict';
-const fs = require('node:fs');
-const path = require('node:path');
-const { pathToFileURL } = require('node:url');
-const { app, dialog } = require('electron');
+// package.json. It is an ES module that awaits the app's own import at top level: Electron holds
+// the 'ready' event until an ES module entry has loaded, so the app's top-level code runs before
+// ready, as it does in a packaged app (protocol.registerSchemesAsPrivileged needs that).
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, dialog } from 'electron';
 
+const require = createRequire(import.meta.url);
 const preload = [];
 let target = null;
 let printVersion = false;
@@ -37,7 +40,9 @@ if (!target) fail('no app folder given: electron [switches] path/to/app');
 // Playwright's Electron support passes its loader this way.
 for (const mod of preload) require(path.resolve(mod));
 
-const appDir = path.resolve(target);
+const given = path.resolve(target);
+const isDir = fs.statSync(given, { throwIfNoEntry: false })?.isDirectory() ?? false;
+const appDir = isDir ? given : path.dirname(given);
 let pkg = {};
 const pkgFile = path.join(appDir, 'package.json');
 try {
@@ -48,16 +53,16 @@ try {
 Object.defineProperty(process, 'defaultApp', { value: true, enumerable: true });
 if (pkg.version) app.setVersion(pkg.version);
 if (pkg.productName || pkg.name) app.setName(pkg.productName || pkg.name);
-const mainFile = fs.statSync(appDir, { throwIfNoEntry: false })?.isDirectory()
-  ? path.join(appDir, pkg.main || 'index.js')
-  : appDir;
-app.setAppPath(
-  fs.statSync(appDir, { throwIfNoEntry: false })?.isDirectory() ? appDir : path.dirname(appDir),
-);
+// As stock Electron does for a packaged app: the data folders follow the app's name.
+app.setPath('userData', path.join(app.getPath('appData'), app.getName()));
+app.setAppPath(appDir);
+const mainFile = isDir ? path.join(appDir, pkg.main || 'index.js') : given;
 if (!fs.existsSync(mainFile)) fail(`${mainFile} does not exist (build the app first)`);
 
-import(pathToFileURL(mainFile).href).catch((err) => {
+try {
+  await import(pathToFileURL(mainFile).href);
+} catch (err) {
   console.error('App threw an error during load');
-  console.error(err && err.stack ? err.stack : err);
+  console.error(err?.stack ?? err);
   process.exit(1);
-});
+}
