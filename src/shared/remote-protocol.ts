@@ -11,6 +11,12 @@ import type { CommandName, EventName, Events } from './contract';
 /** Path of the remote-control WebSocket on the daemon's UI port. */
 export const REMOTE_WS_PATH = '/remote';
 
+/**
+ * Path of cover thumbnails on the daemon's UI port: `/covers/<trackId>?k=<coverKey>`. An <img>
+ * cannot say hello, so it carries `coverKey` (from `ready`), which opens covers and nothing else.
+ */
+export const REMOTE_COVER_PATH = '/covers/';
+
 /** Close code for a missing or wrong remote-control token. */
 export const REMOTE_CLOSE_UNAUTHORIZED = 4401;
 
@@ -18,7 +24,7 @@ export type RemoteClientMessage =
   { t: 'hello'; token: string } | { t: 'call'; id: number; name: CommandName; args: unknown[] };
 
 export type RemoteServerMessage =
-  | { t: 'ready' }
+  | { t: 'ready'; coverKey?: string }
   | { t: 'result'; id: number; ok: true; value: unknown }
   | { t: 'result'; id: number; ok: false; error: string }
   | { [E in EventName]: { t: 'event'; name: E; payload: Events[E] } }[EventName];

@@ -81,6 +81,7 @@ export async function runDaemon(d: DaemonOptions): Promise<never> {
       port: o.uiPort,
       host: o.uiHost,
       staticDir: path.resolve(here, '..', 'out', 'renderer'),
+      covers: engine.covers,
     });
     process.stdout.write(`Control window: ${remote.url}\n`);
   }

@@ -10,9 +10,14 @@ import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
 import type { Api } from '../../../shared/contract';
 import { EVENT_NAMES } from '../../../shared/contract';
-import { REMOTE_CLOSE_UNAUTHORIZED, REMOTE_WS_PATH } from '../../../shared/remote-protocol';
+import {
+  REMOTE_CLOSE_UNAUTHORIZED,
+  REMOTE_COVER_PATH,
+  REMOTE_WS_PATH,
+} from '../../../shared/remote-protocol';
 import type { RemoteServerMessage } from '../../../shared/remote-protocol';
 import { validateCall } from '../../../shared/validate';
+import { coverKeyFor, serveCover, type CoverSource } from './cover-route';
 import { rendererCsp } from './csp';
 import { allowedHostNames, isAllowedHost, isAllowedOrigin } from './request-guard';
 import { sendStatus, serveStatic } from './static-files';
@@ -29,6 +34,8 @@ export interface RemoteServerOptions {
   token?: string;
   /** How long a new socket may take to say hello (ms). */
   helloTimeoutMs?: number;
+  /** Cover thumbnails (the engine's `covers`), served at /covers/ behind the token. */
+  covers?: CoverSource;
 }
 
 export interface RemoteServer {
@@ -69,6 +76,7 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
   const helloTimeoutMs = opts.helloTimeoutMs ?? 10_000;
   const names = allowedHostNames(host);
   const authed = new Set<WebSocket>();
+  const coverKey = coverKeyFor(token);
   let port = 0;
   let csp = rendererCsp();
 
@@ -134,7 +142,7 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
           return ws.close(REMOTE_CLOSE_UNAUTHORIZED, 'unauthorized');
         }
         authed.add(ws);
-        return send(ws, { t: 'ready' });
+        return send(ws, opts.covers ? { t: 'ready', coverKey } : { t: 'ready' });
       }
       if (m?.t === 'call') return void onCall(ws, m);
       ws.close(1003, 'unsupported message');
@@ -145,7 +153,12 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
     if (!isAllowedHost(req.headers.host, names, port)) {
       return sendStatus(res, 421, 'Misdirected request', csp);
     }
-    serveStatic(req, res, opts.staticDir, csp).catch(() => {
+    const covers = opts.covers;
+    const serve =
+      (req.url ?? '').startsWith(REMOTE_COVER_PATH) && covers
+        ? serveCover(req, res, { covers, key: coverKey, csp, keysEqual: tokensEqual })
+        : serveStatic(req, res, opts.staticDir, csp);
+    serve.catch(() => {
       if (!res.headersSent) sendStatus(res, 500, 'Internal error', csp);
       else res.destroy();
     });
