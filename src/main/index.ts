@@ -9,6 +9,7 @@ import { Engine } from './core/engine';
 import { lockStateDir } from './core/fs/state-lock';
 import { createLogger } from './core/logger';
 import { applyAutostart, launchedHidden } from './electron/autostart';
+import { registerCoverScheme, resizeWithNativeImage, serveCovers } from './electron/covers';
 import { startDesktopNotifications } from './electron/desktop-notifications';
 import { askPlainTokenConsent, pickFolders } from './electron/dialogs';
 import { registerIpc } from './electron/ipc';
@@ -67,8 +68,10 @@ async function start(): Promise<void> {
     log,
     logsDir,
     pickFolders: choose,
+    coverResizer: resizeWithNativeImage,
   });
   engine = core;
+  cleanups.push(serveCovers(core.covers));
   const win = createMainWindow({
     preload,
     indexHtml,
@@ -129,6 +132,8 @@ if (!acquireSingleInstance(() => main?.reveal())) {
   // Another instance shares already; it was asked to show its window.
   app.quit();
 } else {
+  // Before 'ready': a scheme's privileges can only be declared then.
+  registerCoverScheme();
   // A tray app: closing the last window must not quit.
   app.on('window-all-closed', () => undefined);
   app.on('activate', () => main?.reveal());

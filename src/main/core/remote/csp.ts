@@ -2,6 +2,7 @@
  * The renderer's Content-Security-Policy, in one place so the Electron window, the dev server and
  * the remote-control page all send the same one.
  */
+import { COVER_SCHEME } from '../../../shared/covers';
 
 /**
  * Builds the CSP string. `connect` lists extra sources the page may open connections to (the
@@ -15,7 +16,8 @@ export function rendererCsp(opts: { connect?: string[]; dev?: boolean } = {}): s
     "script-src 'self'",
     // Svelte transitions and style: bindings write inline styles.
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
+    // Cover thumbnails: the desktop's own scheme (unused in a browser, where /covers/ is 'self').
+    `img-src 'self' data: ${COVER_SCHEME}:`,
     "font-src 'self'",
     `connect-src ${connect}`,
     "base-uri 'none'",
