@@ -51,6 +51,12 @@ export interface FolderOptions {
   exclude: string[];
 }
 
+/** Kinds of files a scan leaves out as not audio (hidden files are not counted at all). */
+export type IgnoredKind = 'image' | 'text' | 'playlist' | 'system' | 'excluded' | 'other';
+
+/** How many files of each kind a scan left out as not audio. */
+export type IgnoredCounts = Partial<Record<IgnoredKind, number>>;
+
 /** Live state of one shared folder. */
 export interface FolderStatus extends FolderOptions {
   state: FolderState;
@@ -61,6 +67,8 @@ export interface FolderStatus extends FolderOptions {
   /** Present while scanning. */
   progress?: { found: number; parsed: number; skipped: number };
   skipped: SkippedFile[];
+  /** Files that are not audio, by kind, as counted by the last full scan (absent before one). */
+  ignored?: IgnoredCounts;
   /** Why the folder is offline, in error, or polling instead of watching. */
   reason?: string;
 }

@@ -94,6 +94,8 @@ describe('tunecamp-share (the headless daemon, as a child process)', () => {
     expect(r.stdout).toMatch(/3 tracks to publish/);
     expect(r.stdout).toMatch(/1 files skipped/);
     expect(r.stdout).toMatch(/broken\.mp3: .+/);
+    // Every other file is accounted for too: counted by kind as not audio.
+    expect(r.stdout).toMatch(/not audio, ignored: 1 text or document/);
   });
 
   it('reads the tunecamp-peer environment, publishes, and never prints the token', async () => {
@@ -113,6 +115,8 @@ describe('tunecamp-share (the headless daemon, as a child process)', () => {
     expect(r.stdout + r.stderr).not.toContain(SECRET);
     const log = await readFile(path.join(dir, 's3', 'logs', 'tunecamp-share.log'), 'utf8');
     expect(log).not.toContain(SECRET);
+    // Each skipped file with its reason, once per scan.
+    expect(log.split(`Skipped ${path.join(music, 'broken.mp3')}: `)).toHaveLength(2);
     expect(await readFile(path.join(dir, 's3', 'scan-cache.json'), 'utf8')).toContain('flac.flac');
   });
 

@@ -1,10 +1,13 @@
 import type {
   ConnectionStatus,
   FolderStatus,
+  IgnoredCounts,
+  IgnoredKind,
   ManifestDelta,
   ManifestTrack,
   TransferTotals,
 } from '../../shared/contract';
+import { describeIgnored } from '../core/library/file-kinds';
 import type { LibraryEntry } from '../core/library/library';
 
 /** 1536 → "1.5 KiB". */
@@ -85,6 +88,13 @@ export function scanSummary(
   const skipped = folders.flatMap((f) => f.skipped);
   lines.push(`${skipped.length} files skipped`);
   for (const s of skipped) lines.push(`  ${s.path}: ${s.reason}`);
+  const ignored: IgnoredCounts = {};
+  for (const f of folders) {
+    for (const [kind, n] of Object.entries(f.ignored ?? {}) as [IgnoredKind, number][])
+      ignored[kind] = (ignored[kind] ?? 0) + n;
+  }
+  const notAudio = describeIgnored(ignored);
+  lines.push(`${notAudio ? `not audio, ignored: ${notAudio}` : 'no other files'}`);
   for (const f of folders)
     if (f.state === 'offline' || f.state === 'error') lines.push(`! ${f.reason ?? f.path}`);
   return lines.join('\n');

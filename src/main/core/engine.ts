@@ -157,7 +157,9 @@ export class Engine implements Api {
       if (this.publishTimer && !this.folders.scanning()) this.schedulePublish();
     });
     this.folders.on('offline', () => this.publishNow());
-    this.folders.on('log', (level, message) => this.note(level, message));
+    this.folders.on('log', (level, message) =>
+      level === 'detail' ? this.log.info(message) : this.note(level, message),
+    );
     this.transfers.on('stale', (trackId) => void this.refreshTrack(trackId));
     this.transfers.on('update', (t) => {
       this.emitTransfers();

@@ -13,7 +13,8 @@ import { SharedFolder, type SharedFolderOptions } from './shared-folder';
 export class FolderSet extends EventEmitter<{
   status: [];
   offline: [];
-  log: [level: 'info' | 'warn', message: string];
+  /** `detail`: for the log file only (one line per skipped file), not the activity list. */
+  log: [level: 'info' | 'warn' | 'detail', message: string];
 }> {
   private readonly folders = new Map<string, SharedFolder>();
 

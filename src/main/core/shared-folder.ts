@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { describeIgnored } from './library/file-kinds';
 import type { FolderOptions, FolderState, FolderStatus } from '../../shared/contract';
 import { createExcluder, hasJunkSegment } from './library/exclude';
 import type { Library } from './library/library';
@@ -21,7 +22,8 @@ export interface SharedFolderOptions {
  */
 export class SharedFolder extends EventEmitter<{
   status: [];
-  log: [level: 'info' | 'warn', message: string];
+  /** `detail`: for the log file only (one line per skipped file), not the activity list. */
+  log: [level: 'info' | 'warn' | 'detail', message: string];
 }> {
   private state: FolderState = 'scanning';
   private reason: string | undefined;
@@ -136,6 +138,7 @@ export class SharedFolder extends EventEmitter<{
       lastScanAt: this.lastScanAt,
       progress: this.progress,
       skipped: this.library.skipped(this.options.path),
+      ignored: this.library.ignored(this.options.path),
       reason: this.reason,
     };
   }
@@ -168,8 +171,18 @@ export class SharedFolder extends EventEmitter<{
         'info',
         `Scanned ${this.options.path}: ${result.tracks} tracks, tags read from ${result.readFromDisk} files, the rest from the cache (${ms} ms)`,
       );
+      // Every skipped file and its reason, once per scan, in the log; the summary in the activity.
+      for (const s of result.skipped) this.emit('log', 'detail', `Skipped ${s.path}: ${s.reason}`);
+      const notAudio = describeIgnored(this.library.ignored(this.options.path));
       if (result.skipped.length > 0) {
-        this.emit('log', 'warn', `${result.skipped.length} files skipped in ${this.options.path}`);
+        const also = notAudio ? `; not audio: ${notAudio}` : '';
+        this.emit(
+          'log',
+          'warn',
+          `${result.skipped.length} files skipped in ${this.options.path} (each with its reason in the log)${also}`,
+        );
+      } else if (notAudio) {
+        this.emit('log', 'info', `Not audio in ${this.options.path}: ${notAudio}`);
       }
     } catch (err) {
       if (this.closed) return;

@@ -119,7 +119,7 @@ describe('applyChanges after watcher events', () => {
     expect(rels(d.removed)).toEqual(['A/two.mp3']);
     expect(d.added).toEqual([]);
     expect(lib.skipped(dir)).toEqual([
-      { path: bad, reason: 'not a valid OGG file (no audio or tags found)' },
+      { path: bad, reason: 'not a valid OGG file (no audio found)' },
     ]);
     await rm(bad);
     await lib.applyChanges(dir, [bad], opts);

@@ -26,6 +26,25 @@ describe('audio formats by extension', () => {
       dff: 'audio/x-dff',
       mka: 'audio/x-matroska',
       webm: 'audio/webm',
+      // Containers that may also hold video (a file with video is skipped when read).
+      mp1: 'audio/mpeg',
+      m2a: 'audio/mpeg',
+      wave: 'audio/wav',
+      bwf: 'audio/wav',
+      asf: 'audio/x-ms-wma',
+      wmv: 'audio/x-ms-wma',
+      weba: 'audio/webm',
+      mkv: 'audio/x-matroska',
+      ogv: 'audio/ogg',
+      ogm: 'audio/ogg',
+      ogx: 'audio/ogg',
+      spx: 'audio/ogg',
+      mov: 'audio/mp4',
+      qt: 'audio/mp4',
+      m4v: 'audio/mp4',
+      m4r: 'audio/mp4',
+      '3gp': 'audio/mp4',
+      wvp: 'audio/wavpack',
     };
     for (const [ext, mime] of Object.entries(expected)) {
       expect(audioFormatOf(`/music/a/Song.${ext}`)?.mimeType, ext).toBe(mime);

@@ -43,7 +43,7 @@ describe('persistent scan cache', () => {
     expect(first.parsed).toHaveLength(4);
     expect(first.res.tracks).toBe(3);
     expect(first.res.skipped.map((s) => path.basename(s.path))).toEqual(['broken.flac']);
-    expect(first.res.skipped[0]?.reason).toMatch(/could not read tags/);
+    expect(first.res.skipped[0]?.reason).toMatch(/its FLAC contents could not be read/);
 
     const second = await run();
     expect(second.loaded).toBe(3);

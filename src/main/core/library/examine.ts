@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { fileKindOf, VIDEO_REASON } from './file-kinds';
 import type { TrackReader } from './parse-types';
 import { NOT_A_FILE, readTrack, retitle } from './read-track';
 import type { FileStamp, ParsedTrack } from './read-track';
@@ -67,6 +68,8 @@ export async function examineFile(
   root: string,
   deps: ExamineDeps,
 ): Promise<Outcome> {
+  // A video format the tag reader cannot open: its name says enough.
+  if (fileKindOf(file.path).kind === 'video') return { kind: 'skip', reason: VIDEO_REASON };
   if (deps.readerStats && deps.cache.get(file.path) === undefined) {
     return readAndRemember(file, root, deps);
   }

@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import type { SkippedFile } from '../../../shared/contract';
+import type { IgnoredCounts, IgnoredKind, SkippedFile } from '../../../shared/contract';
 import { DeltaBatcher, emptyDelta, isEmptyDelta, pairMoves } from './delta';
 import { examineFile, makeEntry } from './examine';
 import type { Outcome } from './examine';
 import { createExcluder, hasJunkSegment } from './exclude';
-import { isAudioFile } from './mime';
+import { fileKindOf, isCandidate } from './file-kinds';
 import { sharedParsePool } from './parse-pool';
 import type { TrackReader } from './parse-types';
 import { DEFAULT_PARSE_TIMEOUT_MS } from './read-track';
@@ -100,10 +100,16 @@ export class Library extends EventEmitter<{
       readFromDisk++;
       this.onParse?.(p);
     };
+    const ignored: IgnoredCounts = {};
+    const ignore = (kind: IgnoredKind) => (ignored[kind] = (ignored[kind] ?? 0) + 1);
     try {
       await walk(root, {
         exclude: createExcluder(opts.exclude),
-        accept: isAudioFile,
+        accept: isCandidate,
+        onIgnored: (name, why) => {
+          const kind = fileKindOf(name);
+          ignore(why === 'rejected' && kind.kind === 'ignored' ? kind.as : (why as IgnoredKind));
+        },
         concurrency: this.walkConcurrency,
         timeoutMs: this.timeoutMs,
         signal,
@@ -145,6 +151,7 @@ export class Library extends EventEmitter<{
     for (const [p] of this.cache.under(root))
       if (!seen.has(p) && !this.index.anyRootHas(p)) this.cache.delete(p);
     state.skipped = sink.skipped;
+    state.ignored = ignored;
     this.cache.scheduleSave();
     progress.done = true;
     batch.flush();
@@ -183,7 +190,7 @@ export class Library extends EventEmitter<{
         const join = (r: string) => (rel === '' ? r : `${rel}/${r}`);
         await walk(p, {
           exclude: (r, d) => excluder(join(r), d),
-          accept: isAudioFile,
+          accept: isCandidate,
           concurrency: this.walkConcurrency,
           timeoutMs: this.timeoutMs,
           onSkip: (sp, reason) => sink.skipped.set(sp, reason),
@@ -194,7 +201,7 @@ export class Library extends EventEmitter<{
         });
         await pool.drain();
         for (const e of this.index.under(root, p)) if (!found.has(e.path)) gone.push(e.path);
-      } else if (isAudioFile(p)) {
+      } else if (isCandidate(p)) {
         await examine({ path: p });
       }
     }
@@ -261,6 +268,11 @@ export class Library extends EventEmitter<{
   skipped(root: string): SkippedFile[] {
     const state = this.index.peek(path.resolve(root));
     return state ? [...state.skipped].map(([p, reason]) => ({ path: p, reason })) : [];
+  }
+
+  /** Files under root the last full scan left out as not audio, by kind (undefined before one). */
+  ignored(root: string): IgnoredCounts | undefined {
+    return this.index.peek(path.resolve(root))?.ignored;
   }
 
   /** Unique tracks under root and their total size. */

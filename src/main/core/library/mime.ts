@@ -31,15 +31,55 @@ export const AUDIO_FORMATS: Readonly<Record<string, AudioFormat>> = Object.freez
   dff: { format: 'dsf', mimeType: 'audio/x-dff' },
   mka: { format: 'mka', mimeType: 'audio/x-matroska' },
   webm: { format: 'webm', mimeType: 'audio/webm' },
+  // Containers that may hold video as well: published when the parser finds audio only.
+  mp1: { format: 'mp1', mimeType: 'audio/mpeg' },
+  m2a: { format: 'mp2', mimeType: 'audio/mpeg' },
+  wave: { format: 'wav', mimeType: 'audio/wav' },
+  bwf: { format: 'wav', mimeType: 'audio/wav' },
+  asf: { format: 'wma', mimeType: 'audio/x-ms-wma' },
+  wmv: { format: 'wma', mimeType: 'audio/x-ms-wma' },
+  weba: { format: 'webm', mimeType: 'audio/webm' },
+  mkv: { format: 'mka', mimeType: 'audio/x-matroska' },
+  ogv: { format: 'ogg', mimeType: 'audio/ogg' },
+  ogm: { format: 'ogg', mimeType: 'audio/ogg' },
+  ogx: { format: 'ogg', mimeType: 'audio/ogg' },
+  spx: { format: 'ogg', mimeType: 'audio/ogg' },
+  mov: { format: 'm4a', mimeType: 'audio/mp4' },
+  qt: { format: 'm4a', mimeType: 'audio/mp4' },
+  m4v: { format: 'm4a', mimeType: 'audio/mp4' },
+  m4r: { format: 'm4a', mimeType: 'audio/mp4' },
+  '3gp': { format: 'm4a', mimeType: 'audio/mp4' },
+  wvp: { format: 'wv', mimeType: 'audio/wavpack' },
 });
+
+/** Extensions whose container may carry video: a file with a video track is skipped, not published. */
+export const MAY_HOLD_VIDEO: ReadonlySet<string> = new Set([
+  'mp4',
+  'webm',
+  'mkv',
+  'asf',
+  'wmv',
+  'ogv',
+  'ogm',
+  'ogx',
+  'mov',
+  'qt',
+  'm4v',
+  '3gp',
+]);
+
+/** The lowercase extension of a file name or path (no dot), or '' when it has none. */
+export function extensionOf(fileName: string): string {
+  const dot = fileName.lastIndexOf('.');
+  const slash = Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\'));
+  if (dot <= slash + 1) return ''; // no extension, or a dot-file like ".mp3"
+  return fileName.slice(dot + 1).toLowerCase();
+}
 
 /** The audio format of a file name or path by its extension (case-insensitive), or undefined if not audio. */
 export function audioFormatOf(fileName: string): AudioFormat | undefined {
-  const dot = fileName.lastIndexOf('.');
-  const slash = Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\'));
-  if (dot <= slash + 1) return undefined; // no extension, or a dot-file like ".mp3"
-  const ext = fileName.slice(dot + 1).toLowerCase();
-  return Object.hasOwn(AUDIO_FORMATS, ext) ? AUDIO_FORMATS[ext] : undefined;
+  const ext = extensionOf(fileName);
+  return ext && Object.hasOwn(AUDIO_FORMATS, ext) ? AUDIO_FORMATS[ext] : undefined;
 }
 
 /** True when the file name has one of the audio extensions we publish. */

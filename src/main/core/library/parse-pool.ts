@@ -196,9 +196,7 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
     const alone = slot.solo || slot.jobs.size === 1;
     const jobs = this.drop(slot);
     if (!slot.ready) return this.fallBack(err);
-    if (alone)
-      for (const j of jobs)
-        j.settle(failed(j, `could not read tags: the parser crashed (${err.message})`));
+    if (alone) for (const j of jobs) j.settle(failed(j, CRASH_REASON));
     else this.suspects.push(...jobs.filter((j) => !j.settled));
     this.pump();
     this.checkIdle();
@@ -253,6 +251,9 @@ const cancelled = (stamp: FileStamp | undefined): ReadResult => ({
   reason: 'scan cancelled',
   stamp,
 });
+/** The reason for a file whose reading crashed a parse thread (the thread's exit code goes nowhere useful). */
+export const CRASH_REASON = 'damaged: reading it crashed the tag reader';
+
 const failed = (job: Job, reason: string): ReadResult => ({ ok: false, reason, stamp: job.stamp });
 
 let shared: ParsePool | undefined;

@@ -6,6 +6,7 @@ import type { IAudioMetadata, IOptions } from 'music-metadata';
 import * as strtok3 from 'strtok3';
 import type { ITokenizer, ITokenizerOptions } from 'strtok3';
 import { idFromBuffer, idFromTokenizer } from './fingerprint';
+import { mayHoldVideo, VIDEO_REASON } from './file-kinds';
 import { audioFormatOf } from './mime';
 import type { ScratchBuffers } from './scratch-buffers';
 import { describeFsError } from '../fs/fs-errors';
@@ -280,12 +281,16 @@ async function parseTags(
     // With an extension hint music-metadata "parses" any bytes; nothing recognised means not audio.
     const f = meta.format;
     if (!f.container && !f.codec && (f.tagTypes?.length ?? 0) === 0) {
-      const label = audioFormatOf(filePath)?.format.toUpperCase() ?? 'audio';
-      return { ok: false, reason: `not a valid ${label} file (no audio or tags found)`, stamp };
+      return { ok: false, reason: `not a valid ${labelOf(filePath)} file (no audio found)`, stamp };
+    }
+    // The listener's player plays audio: a film or a music video is not published.
+    if (f.hasVideo) return { ok: false, reason: VIDEO_REASON, stamp };
+    if (f.hasAudio === false && mayHoldVideo(filePath)) {
+      return { ok: false, reason: `no audio found in this ${labelOf(filePath)} file`, stamp };
     }
     return { ok: true, track: toParsedTrack(filePath, id, meta), stamp };
   } catch (err) {
-    return { ok: false, reason: `could not read tags: ${describeParseError(err)}`, stamp };
+    return { ok: false, reason: describeParseError(err, filePath), stamp };
   } finally {
     await tokenizer.close().catch(() => undefined);
   }
@@ -336,9 +341,18 @@ function readWholeSync(filePath: string, size: number, into?: Buffer): Buffer {
   }
 }
 
-function describeParseError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  if (err.name === 'CouldNotDetermineFileTypeError') return 'not a recognisable audio file';
-  if (err.name === 'EndOfStreamError') return 'the file ends early (truncated?)';
-  return err.message || err.name;
+/** "MP3", "FLAC"… for a reason line, from the file's extension. */
+function labelOf(filePath: string): string {
+  return audioFormatOf(filePath)?.format.toUpperCase() ?? 'audio';
+}
+
+/**
+ * Why a file's contents could not be read, in a musician's words: the parser's own message
+ * ("COMMON CHUNK size should always be at least 22") names its internals, not what to do.
+ */
+export function describeParseError(err: unknown, filePath: string): string {
+  const name = err instanceof Error ? err.name : '';
+  if (name === 'CouldNotDetermineFileTypeError') return 'not a recognisable audio file';
+  if (name === 'EndOfStreamError') return 'the file is cut short (an incomplete download or copy?)';
+  return `its ${labelOf(filePath)} contents could not be read: the file may be damaged`;
 }

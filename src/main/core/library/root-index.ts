@@ -1,11 +1,14 @@
 import path from 'node:path';
 import { sameEntry } from './delta';
+import type { IgnoredCounts } from '../../../shared/contract';
 import type { LibraryEntry } from './types';
 
 /** The live state of one shared root: its entries by absolute path and its skipped files. */
 export interface RootState {
   entries: Map<string, LibraryEntry>;
   skipped: Map<string, string>;
+  /** Files left out as not audio, by kind, as the last full scan counted them. */
+  ignored?: IgnoredCounts;
 }
 
 /**

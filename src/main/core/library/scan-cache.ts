@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { mayHoldVideo } from './file-kinds';
 import { EventEmitter } from 'node:events';
 import { writeFileAtomic } from '../fs/atomic-write';
 import type { FileStamp, ParsedTrack } from './read-track';
@@ -10,7 +11,11 @@ export interface CacheRecord extends FileStamp {
   skip?: string;
 }
 
-const FILE_VERSION = 1;
+/**
+ * Version 2 checks containers for video and words parse failures for musicians. A version 1 file
+ * is still read, less the records those rules would now decide otherwise (re-read once).
+ */
+const FILE_VERSION = 2;
 const DEFAULT_DEBOUNCE_MS = 2000;
 /** Characters per chunk of a save: few writes, yet small enough (even as UTF-16) to die young in V8. */
 const CHUNK_CHARS = 16 * 1024;
@@ -202,7 +207,7 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
     if (
       typeof d !== 'object' ||
       d === null ||
-      d.version !== FILE_VERSION ||
+      (d.version !== FILE_VERSION && d.version !== 1) ||
       typeof d.records !== 'object' ||
       d.records === null
     ) {
@@ -212,9 +217,10 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
       return;
     }
     let bad = 0;
+    const v1 = d.version === 1;
     for (const [p, r] of Object.entries(d.records as Record<string, unknown>)) {
-      if (isCacheRecord(r) && path.isAbsolute(p)) this.put(p, r);
-      else bad++;
+      if (!isCacheRecord(r) || !path.isAbsolute(p)) bad++;
+      else if (!(v1 && outdatedByV2(p, r))) this.put(p, r);
     }
     if (bad > 0)
       this.warn(
@@ -376,4 +382,10 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
   async close(): Promise<void> {
     await this.save();
   }
+}
+
+/** A version 1 record that version 2 would decide otherwise: a container not checked for video, or parser jargon. */
+function outdatedByV2(p: string, r: CacheRecord): boolean {
+  if (r.skip !== undefined) return r.skip.startsWith('could not read tags:');
+  return mayHoldVideo(p);
 }

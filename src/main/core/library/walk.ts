@@ -28,6 +28,11 @@ export interface WalkOptions {
   onFile: (file: WalkFile) => void | Promise<void>;
   /** Called for a folder or link that could not be read; the walk goes on. */
   onSkip: (path: string, reason: string) => void;
+  /**
+   * Called for each file left out that is not hidden: not accepted (`rejected`), matched by an
+   * exclusion pattern (`excluded`), or NAS/OS junk such as `Thumbs.db` (`system`).
+   */
+  onIgnored?: (name: string, why: 'rejected' | 'excluded' | 'system') => void;
 }
 
 const dirKey = (s: Stats) => `${s.dev}:${s.ino}`;
@@ -58,7 +63,10 @@ export async function walk(root: string, opts: WalkOptions): Promise<void> {
     }
     for (const d of dirents) {
       opts.signal?.throwIfAborted();
-      if (isJunkName(d.name)) continue;
+      if (isJunkName(d.name)) {
+        if (!d.name.startsWith('.') && !d.isDirectory()) opts.onIgnored?.(d.name, 'system');
+        continue;
+      }
       const full = path.join(dir, d.name);
       const relPath = rel === '' ? d.name : `${rel}/${d.name}`;
       let isDir = d.isDirectory();
@@ -90,8 +98,14 @@ export async function walk(root: string, opts: WalkOptions): Promise<void> {
         visited.add(key);
         queue.push({ dir: full, rel: relPath });
       } else if (isFile) {
-        if (opts.accept && !opts.accept(d.name)) continue;
-        if (opts.exclude(relPath, false)) continue;
+        if (opts.accept && !opts.accept(d.name)) {
+          opts.onIgnored?.(d.name, 'rejected');
+          continue;
+        }
+        if (opts.exclude(relPath, false)) {
+          opts.onIgnored?.(d.name, 'excluded');
+          continue;
+        }
         await opts.onFile({ path: full, relPath });
       }
       // FIFOs, sockets and devices are not music: ignored.
