@@ -5,9 +5,11 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type Hub } from '../hub/emulator';
-import { buildApp, launchApp, missingDesktop, screenshot, type RunningApp } from './harness';
+import { desktopMissing, startDesktopSession, type DesktopSession } from './desktop-session';
+import { buildApp, launchApp, screenshot, type RunningApp } from './harness';
 
-const skip = missingDesktop();
+const skip = desktopMissing();
+let session: DesktopSession;
 let hub: Hub;
 let built: Awaited<ReturnType<typeof buildApp>>;
 let running: RunningApp | null = null;
@@ -15,12 +17,14 @@ let running: RunningApp | null = null;
 beforeAll(async () => {
   if (skip) return;
   hub = await startHub({ tokens: { tc_good: { username: 'maria' } }, users: { maria: 'secret' } });
+  session = await startDesktopSession();
   built = await buildApp();
 }, 180_000);
 
 afterAll(async () => {
   await running?.app.close().catch(() => undefined);
   await hub?.close();
+  await session?.stop();
   await built?.remove();
   if (running) await rm(running.config, { recursive: true, force: true });
 }, 30_000);
@@ -29,7 +33,7 @@ describe.skipIf(skip)('first launch of the real app', () => {
   it('opens on Connect and signs in with a username and password', async () => {
     running = await launchApp({
       appDir: built.dir,
-      sessionEnv: { DISPLAY: process.env.TCS_DISPLAY ?? ':99' },
+      sessionEnv: session.env,
     });
     const page = await running.window();
     await page

@@ -5,7 +5,6 @@
  * Only the native dialogs are stubbed (os-stubs.cjs); everything else is the app as users run it.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -175,12 +174,4 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SHOTS, `app-${name}.png`);
   await page.screenshot({ path: file, animations: 'disabled' });
   return file;
-}
-
-/** Skips a suite with a reason when the desktop pieces are missing (CI installs them). */
-export function missingDesktop(): string | null {
-  for (const bin of ['/usr/bin/Xvfb', '/usr/bin/dbus-daemon']) {
-    if (!existsSync(bin)) return `${bin} is missing (apt-get install xvfb dbus)`;
-  }
-  return null;
 }

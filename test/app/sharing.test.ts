@@ -18,14 +18,13 @@ import {
   buildApp,
   electronBinary,
   launchApp,
-  missingDesktop,
   processTree,
   screenshot,
   type RunningApp,
 } from './harness';
-import { startDesktopSession, type DesktopSession } from './desktop-session';
+import { desktopMissing, startDesktopSession, type DesktopSession } from './desktop-session';
 
-const skip = missingDesktop();
+const skip = desktopMissing();
 const PICKED = ['id3v2.3.mp3', "MusicBrainz - Beth Hart - Sinner's Prayer.flac", 'issue_75.wav'];
 const DROPPED = ['ogg/audio.opus.ogg', 'Luomo - Tessio (Spektre Remix) ID3v10.mp3'];
 const BIG = 'Slow River Stream.wav';

@@ -65,6 +65,7 @@ export async function createTray(opts: TrayOptions): Promise<() => void> {
 
   let lastMenu = '';
   let lastIcon: TrayIconState | null = null;
+  let lastTooltip = '';
   const render = () => {
     const st = state();
     const menu = buildTrayMenu(st);
@@ -79,7 +80,13 @@ export async function createTray(opts: TrayOptions): Promise<() => void> {
       lastIcon = icon;
       tray.setImage(iconFor(opts.assetsDir, icon, images));
     }
-    tray.setToolTip(trayTooltip(st));
+    // Only on change: on Linux every setToolTip rebuilds the exported D-Bus menu with new item
+    // ids, and transfer events come several times a second (a click could hit a vanished id).
+    const tip = trayTooltip(st);
+    if (tip !== lastTooltip) {
+      lastTooltip = tip;
+      tray.setToolTip(tip);
+    }
   };
 
   // Windows and macOS report clicks on the icon; Linux indicators only show the menu.
