@@ -12,6 +12,10 @@
  *   32-bit big-endian size each, read from a fresh subarray) cost about 3 % of a parse thread's
  *   CPU that way. Within the array's bounds UINT32_BE now reads the four bytes directly; anything
  *   else still goes through the DataView, so out-of-range reads behave (and throw) as before.
+ * - music-metadata reads AIFF text chunks (NAME, AUTH…) as 7-bit ASCII, dropping the top bit of
+ *   every byte, so "é" in UTF-8 or Windows-1252 cannot be recovered after. Read one byte per
+ *   character instead; src/main/core/library/tag-text.ts then decodes the text as UTF-8 when it
+ *   is valid, else as Windows-1252, as for RIFF INFO and ID3v1.
  */
 export const PATCHES = [
   {
@@ -26,6 +30,11 @@ export const PATCHES = [
       'return offset >= 0 && offset + 4 <= array.length\n' +
       '            ? array[offset] * 0x1000000 + ((array[offset + 1] << 16) | (array[offset + 2] << 8) | array[offset + 3])\n' +
       '            : dv(array).getUint32(offset);',
+  },
+  {
+    target: 'music-metadata/lib/aiff/AiffParser.js',
+    from: "new Token.StringType(header.chunkSize, 'ascii')",
+    to: "new Token.StringType(header.chunkSize, 'latin1')",
   },
 ];
 
@@ -61,7 +70,7 @@ export function esbuildMusicMetadataPatch() {
   return {
     name: 'music-metadata-patches',
     setup(build) {
-      build.onLoad({ filter: /(MetadataCollector|index)\.js$/ }, async (args) => {
+      build.onLoad({ filter: /(MetadataCollector|AiffParser|index)\.js$/ }, async (args) => {
         const patch = patchFor(args.path);
         if (!patch) return undefined;
         const { readFile } = await import('node:fs/promises');

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +13,7 @@ import {
 } from '../../scripts/music-metadata-patch.mjs';
 import { readTrack, type ReadResult } from '../../src/main/core/library/read-track';
 import { CORPUS } from '../core/library/helpers';
+import { aiffWithText, cp1252 } from '../core/library/tag-files';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const installed = path.join(ROOT, 'node_modules', PATCH_TARGET);
@@ -39,6 +40,28 @@ describe('the bundle-time patches to music-metadata and token-types', () => {
     expect(() => patchMetadataCollector('class MetadataCollector {}')).toThrow(/changed/);
     for (const patch of PATCHES) expect(() => applyPatch(patch, '// other')).toThrow(/changed/);
   });
+
+  it('a patched bundle reads AIFF text in UTF-8 and in Windows-1252', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'tcs-mm-aiff-'));
+    try {
+      const patched = await bundleReadTrack(dir);
+      const cases = [
+        { name: 'utf8.aiff', text: { title: 'Noémie Petrović', artist: 'Ærø' }, enc: utf8 },
+        { name: 'cp.aiff', text: { title: 'Café – l’été', artist: 'Björk “Live”' }, enc: cp1252 },
+      ];
+      for (const c of cases) {
+        const file = path.join(dir, c.name);
+        await writeFile(
+          file,
+          aiffWithText({ title: c.enc(c.text.title), artist: c.enc(c.text.artist) }),
+        );
+        const r = await patched.readTrack(file);
+        expect(r.ok && r.track, c.name).toMatchObject(c.text);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('a patched bundle reads every corpus file exactly as the library does', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'tcs-mm-patch-'));
@@ -77,3 +100,23 @@ describe('the bundle-time patches to music-metadata and token-types', () => {
     }
   }, 60_000);
 });
+
+const utf8 = (s: string) => Buffer.from(s, 'utf8');
+
+/** read-track.ts bundled with the patches into `dir`, and loaded. */
+async function bundleReadTrack(dir: string): Promise<{ readTrack: typeof readTrack }> {
+  const outfile = path.join(dir, 'read-track.mjs');
+  await build({
+    entryPoints: [path.join(ROOT, 'src/main/core/library/read-track.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'silent',
+    plugins: [esbuildMusicMetadataPatch()],
+    banner: {
+      js: "import { createRequire as cr } from 'node:module'; const require = cr(import.meta.url);",
+    },
+  });
+  return (await import(pathToFileURL(outfile).href)) as { readTrack: typeof readTrack };
+}

@@ -5,6 +5,9 @@ import { describeIgnored, VIDEO_REASON } from '../../../src/main/core/library/fi
 import { relPathOf } from '../../../src/main/core/library/root-index';
 import { ScanCache } from '../../../src/main/core/library/scan-cache';
 import { CORPUS, makeLibrary, removeDir, tempDir } from './helpers';
+import { wavWithInfo } from './tag-files';
+
+const utf8 = (s: string) => Buffer.from(s, 'utf8');
 
 describe('every file of the real corpus is accounted for', () => {
   it('is published, skipped with a reason in plain words, or counted as not audio by kind', async () => {
@@ -64,6 +67,11 @@ describe('a scan cache written before video and plain-word reasons', () => {
       const video = await place('matroska/big-buck-bunny_trailer-short.vp8.webm', music);
       const broken = await place('aiff/CWE-835-01.aiff', music);
       const song = await place('id3v2.3.mp3', music);
+      const wav = path.join(music, 'utf8.wav');
+      await writeFile(
+        wav,
+        wavWithInfo({ title: utf8('Noémie'), artist: utf8('Petrović'), album: utf8('Été') }),
+      );
       const record = async (p: string, rest: object) => {
         const s = await stat(p);
         return { size: s.size, mtimeMs: s.mtimeMs, dev: s.dev, ino: s.ino, ...rest };
@@ -76,18 +84,24 @@ describe('a scan cache written before video and plain-word reasons', () => {
         [video]: await record(video, track('Trailer', 'audio/webm', 'webm')),
         [broken]: await record(broken, { skip: 'could not read tags: COMMON CHUNK size' }),
         [song]: await record(song, track('Cached title', 'audio/mpeg', 'mp3')),
+        [wav]: await record(wav, track('NoÃ©mie', 'audio/wav', 'wav')),
       };
       await writeFile(file, JSON.stringify({ version: 1, records }));
       const { lib, parsed } = makeLibrary(await ScanCache.open(file));
       const res = await lib.scanRoot(music, { exclude: [] });
-      expect(parsed.sort()).toEqual([broken, video].sort());
+      expect(parsed.sort()).toEqual([broken, video, wav].sort());
       expect(new Map(res.skipped.map((s) => [s.path, s.reason]))).toEqual(
         new Map([
           [video, VIDEO_REASON],
           [broken, 'its AIFF contents could not be read: the file may be damaged'],
         ]),
       );
-      expect(lib.entries(music).map((e) => e.title)).toEqual(['Cached title']);
+      expect(
+        lib
+          .entries(music)
+          .map((e) => e.title)
+          .sort(),
+      ).toEqual(['Cached title', 'Noémie']);
     } finally {
       await removeDir(dir);
     }

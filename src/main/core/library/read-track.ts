@@ -8,6 +8,7 @@ import type { ITokenizer, ITokenizerOptions } from 'strtok3';
 import { idFromBuffer, idFromTokenizer } from './fingerprint';
 import { mayHoldVideo, VIDEO_REASON } from './file-kinds';
 import { audioFormatOf } from './mime';
+import { undeclaredTextRepair } from './tag-text';
 import type { ScratchBuffers } from './scratch-buffers';
 import { describeFsError } from '../fs/fs-errors';
 import { formatDuration } from '../fs/with-timeout';
@@ -98,12 +99,17 @@ export function toParsedTrack(filePath: string, id: string, meta: IAudioMetadata
     mimeType: 'application/octet-stream',
   };
   const c = meta.common;
-  const artist = clean(c.artist) ?? clean(c.albumartist) ?? clean(c.artists?.join(', '));
-  const album = clean(c.album);
+  // RIFF INFO, ID3v1 and AIFF text declare no encoding: UTF-8 when valid, else Windows-1252.
+  const fix = undeclaredTextRepair(meta.native);
+  const artist =
+    clean(fix(c.artist)) ??
+    clean(fix(c.albumartist)) ??
+    clean(c.artists?.map((a) => fix(a)).join(', '));
+  const album = clean(fix(c.album));
   const d = meta.format.duration;
   const track: ParsedTrack = {
     id,
-    title: clean(c.title) ?? titleFromFileName(filePath),
+    title: clean(fix(c.title)) ?? titleFromFileName(filePath),
     mimeType: fmt.mimeType,
     format: fmt.format,
   };

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mayHoldVideo } from './file-kinds';
+import { decodeUndeclared } from './tag-text';
 import { EventEmitter } from 'node:events';
 import { writeFileAtomic } from '../fs/atomic-write';
 import type { FileStamp, ParsedTrack } from './read-track';
@@ -384,8 +385,15 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
   }
 }
 
-/** A version 1 record that version 2 would decide otherwise: a container not checked for video, or parser jargon. */
+/**
+ * A version 1 record that version 2 would decide otherwise: parser jargon, a container not checked
+ * for video, or text that reads as UTF-8 or Windows-1252 decoded one byte per character.
+ */
 function outdatedByV2(p: string, r: CacheRecord): boolean {
   if (r.skip !== undefined) return r.skip.startsWith('could not read tags:');
-  return mayHoldVideo(p);
+  const t = r.track;
+  const misread = [t?.title, t?.artist, t?.album].some(
+    (s) => s !== undefined && decodeUndeclared(s) !== s,
+  );
+  return misread || mayHoldVideo(p);
 }
