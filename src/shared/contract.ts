@@ -105,6 +105,11 @@ export interface ConnectionStatus {
   nextRetryAt?: number;
   /** Tracks in the last manifest sent on this session. */
   publishedTracks: number;
+  /**
+   * The server's global "Allow Peer Downloads" switch, as read after the last connect (absent
+   * until read, or when the server does not say). False: the server allows streaming only.
+   */
+  serverAllowsDownloads?: boolean;
 }
 
 export type TransferKind = 'stream' | 'download';

@@ -68,6 +68,8 @@ export interface Hub {
   readonly upgrades: { status: number; at: number }[];
   /** Every client frame received, in order. */
   readonly received: ReceivedFrame[];
+  /** Every HTTP request's method and path (without the prefix and query), in order. */
+  readonly requests: string[];
   /** Counts: manifests rejected (silently, as the server does), frames that were not JSON. */
   readonly counters: { rejectedManifests: number; invalidFrames: number; outOfOrderChunks: number };
   sessions(): HubSession[];
@@ -83,6 +85,8 @@ export interface Hub {
   restart(): Promise<void>;
   setPinging(on: boolean): void;
   setPeerSharing(on: boolean): void;
+  /** The admin's "Allow Peer Downloads" switch (GET /api/peers/status, and 403 on downloads). */
+  setDownloads(on: boolean): void;
   /**
    * Benchmarks: see each client text frame before the hub parses it; a tap that returns true
    * takes the frame (it is neither parsed nor recorded). Null removes it.
@@ -98,6 +102,7 @@ export async function startHub(opts: HubOptions = {}): Promise<Hub> {
   const pingMs = opts.pingIntervalMs ?? 30_000;
   const dropMs = opts.dropAfterMs ?? 75_000;
   let sharing = opts.peerSharingEnabled ?? true;
+  let downloads = opts.downloadsEnabled ?? true;
   let pinging = true;
   const sessions = new Map<string, HubSession>();
   const pending = new Map<string, Pending>();
@@ -118,9 +123,16 @@ export async function startHub(opts: HubOptions = {}): Promise<Hub> {
     users: opts.users ?? {},
     sessions,
     pending,
-    downloadsEnabled: () => opts.downloadsEnabled ?? true,
+    downloadsEnabled: () => downloads,
+    sharingEnabled: () => sharing,
   };
-  const server = http.createServer((req, res) => handleHttp(ctx, req, res));
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    requests.push(
+      `${req.method} ${new URL(req.url ?? '/', 'http://hub').pathname.slice(prefix.length)}`,
+    );
+    handleHttp(ctx, req, res);
+  });
   server.on('connection', (sock) => {
     sockets.add(sock);
     sock.on('close', () => sockets.delete(sock));
@@ -241,6 +253,7 @@ export async function startHub(opts: HubOptions = {}): Promise<Hub> {
     port,
     upgrades,
     received,
+    requests,
     counters,
     sessions: () => [...sessions.values()],
     tracks(sessionId) {
@@ -275,6 +288,9 @@ export async function startHub(opts: HubOptions = {}): Promise<Hub> {
     },
     setPeerSharing(on) {
       sharing = on;
+    },
+    setDownloads(on) {
+      downloads = on;
     },
     async close() {
       await shutdown();

@@ -23,6 +23,7 @@ export interface HttpContext {
   sessions: Map<string, HubSession>;
   pending: Map<string, Pending>;
   downloadsEnabled: () => boolean;
+  sharingEnabled: () => boolean;
 }
 
 /** Route one HTTP request. Unknown routes answer 404. */
@@ -38,6 +39,13 @@ export function handleHttp(
   // HEAD runs the GET route (as Express does): it, too, becomes a full request to the peer.
   if (req.method !== 'GET' && req.method !== 'HEAD')
     return json(res, 405, { error: 'method not allowed' });
+  if (path === '/api/peers/status') {
+    // No authentication, as on the server: the two global switches.
+    return json(res, 200, {
+      enabled: ctx.sharingEnabled(),
+      allowDownloads: ctx.downloadsEnabled(),
+    });
+  }
   if (path === '/api/peers') {
     if (!ctx.tokens.has(bearer)) return json(res, 401, { error: 'unauthorized' });
     const peers = [...ctx.sessions.values()].map((s) => ({

@@ -41,8 +41,11 @@ export interface EngineOptions {
   log?: Logger;
   /** Watch knobs (tests shorten them). */
   watch?: Partial<SharedFolderOptions>;
-  /** Tunnel knobs passed through (tests shorten retry delays). */
-  tunnel?: { silenceTimeoutMs?: number; retry?: Record<string, number> };
+  /**
+   * Tunnel knobs passed through (tests shorten retry delays, and the poll of the account's
+   * sessions while backing off from another sharer).
+   */
+  tunnel?: { silenceTimeoutMs?: number; retry?: Record<string, number>; conflictPollMs?: number };
   /** Library knobs (tests and benchmarks count parses). */
   library?: Partial<Omit<LibraryOptions, 'cache'>>;
   /** Desktop glue overrides for `pickFolders` / `openLogs`. */
@@ -130,6 +133,8 @@ export class Engine implements Api {
       manifest: () => this.manifest(),
       onStatus: (status) => this.emit('connection', status),
       onLog: (level, message) => this.note(level, message),
+      // The Download column follows the server's switch: re-send every track's view.
+      onServerDownloads: () => this.emitChangedTracks(this.library.entries().map((e) => e.id)),
     });
     this.library.on('delta', (delta) => {
       this.updateHeapPolicy();
@@ -140,8 +145,12 @@ export class Engine implements Api {
       const settings = this.opts.settings.get();
       const counts = this.transfers.counts();
       this.emit('tracks', {
-        added: delta.added.map((e) => toTrackInfo(e, settings, counts)),
-        changed: delta.changed.map((e) => toTrackInfo(e, settings, counts)),
+        added: delta.added.map((e) =>
+          toTrackInfo(e, settings, counts, this.connection.serverAllowsDownloads),
+        ),
+        changed: delta.changed.map((e) =>
+          toTrackInfo(e, settings, counts, this.connection.serverAllowsDownloads),
+        ),
         removed: delta.removed.map((e) => e.id),
         moved: delta.moved.map((m) => ({ id: m.entry.id, from: m.from, to: m.entry.path })),
       });
@@ -295,7 +304,9 @@ export class Engine implements Api {
     listTracks: async () => {
       const settings = this.opts.settings.get();
       const counts = this.transfers.counts();
-      return this.library.entries().map((e) => toTrackInfo(e, settings, counts));
+      return this.library
+        .entries()
+        .map((e) => toTrackInfo(e, settings, counts, this.connection.serverAllowsDownloads));
     },
     connect: async ({ server, token }) => this.connection.connect(server, token),
     login: async ({ server, username, password }): Promise<ConnectResult> =>
@@ -441,7 +452,7 @@ export class Engine implements Api {
     const counts = this.transfers.counts();
     const changed = ids.flatMap((id) => {
       const e = this.library.get(id);
-      return e ? [toTrackInfo(e, settings, counts)] : [];
+      return e ? [toTrackInfo(e, settings, counts, this.connection.serverAllowsDownloads)] : [];
     });
     this.emit('tracks', { added: [], changed, removed: [], moved: [] });
   }

@@ -40,16 +40,21 @@ export function buildManifest(
   return out;
 }
 
-/** The window's view of one entry. */
+/**
+ * The window's view of one entry. `serverAllowsDownloads` false (the server allows streaming
+ * only) makes every track not downloadable, whatever the user's own policy says.
+ */
 export function toTrackInfo(
   e: LibraryEntry,
   settings: Pick<Settings, 'allowDownloads' | 'folders' | 'trackOverrides'>,
   counts?: PlayCounts,
+  serverAllowsDownloads?: boolean,
 ): TrackInfo {
   const t = toManifestTrack(e, settings, folderPolicies(settings.folders));
   const c = counts?.get(e.id);
   return {
     ...t,
+    allowDownload: t.allowDownload && serverAllowsDownloads !== false,
     folder: e.root,
     relPath: relPathOf(e),
     format: e.format,

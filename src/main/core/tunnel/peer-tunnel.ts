@@ -134,6 +134,17 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
   }
 
   /**
+   * While waiting to retry, connect now: the reason to wait is known to be gone (the other sharer
+   * on this account has quit). Clears the conflict streak. Does nothing in any other state.
+   */
+  retryNow(): void {
+    if (!this.running || !this.retryTimer) return;
+    this.clearTimer('retryTimer');
+    this.shortSessions = 0;
+    this.connect();
+  }
+
+  /**
    * Set the full track list. It is validated, then sent (coalesced over publishDebounceMs) when
    * connected, and in full after every auth_ok; an identical list is not resent on one session.
    */
