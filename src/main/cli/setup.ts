@@ -1,6 +1,5 @@
-import { stat, access, constants } from 'node:fs/promises';
 import path from 'node:path';
-import type { Settings } from '../../shared/contract';
+import type { Settings, TokenLocation } from '../../shared/contract';
 import {
   ConfSettingsStore,
   FileSecretStore,
@@ -43,22 +42,8 @@ export function settingsFromOptions(
   return { settings: s };
 }
 
-/** Checks every folder exists, is a directory and is readable; the first problem, or null. */
-export async function checkFolders(paths: string[]): Promise<string | null> {
-  for (const p of paths) {
-    try {
-      const st = await stat(p);
-      if (!st.isDirectory()) return `not a folder: ${p}`;
-      await access(p, constants.R_OK | constants.X_OK);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return `folder not found: ${p}`;
-      if (code === 'EACCES' || code === 'EPERM') return `folder not readable: ${p}`;
-      return `cannot open folder ${p}: ${code ?? (err as Error).message}`;
-    }
-  }
-  return null;
-}
+/** Checks every folder exists, is a directory and is readable (the window's checks too). */
+export { checkFolders } from '../core/folder-check';
 
 /**
  * The daemon's stores: settings in `<stateDir>/settings.json` (via conf) with the command line
@@ -71,6 +56,7 @@ export async function buildStores(
   patch: Partial<Settings>,
   token: string | null,
   ephemeral: boolean,
+  source: TokenLocation = 'environment',
 ): Promise<{ settings: SettingsStore; secrets: SecretStore; problems: string[] }> {
   if (ephemeral) {
     const settings = new MemorySettingsStore();
@@ -80,6 +66,6 @@ export async function buildStores(
   const settings = new ConfSettingsStore(stateDir);
   if (Object.keys(patch).length > 0) settings.update(patch);
   const file = new FileSecretStore(stateDir);
-  const secrets = token ? new RunTokenStore(token, file) : file;
+  const secrets = token ? new RunTokenStore(token, file, source) : file;
   return { settings, secrets, problems: settings.problems };
 }

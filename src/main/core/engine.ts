@@ -18,6 +18,7 @@ import { CoverStore, type CoverResizer } from './covers/cover-store';
 import { EngineConnection } from './engine-connection';
 import { FolderSet } from './folder-set';
 import { SCAN_HEAP_POLICY_MIN_TRACKS, setScanHeapPolicy } from './heap-policy';
+import { checkFolder } from './folder-check';
 import { folderConflict } from './folders';
 import { Library, type LibraryOptions } from './library/library';
 import { sharedParsePool } from './library/parse-pool';
@@ -378,7 +379,15 @@ export class Engine implements Api {
       activity: this.activity.recent(),
       host: this.opts.host,
       secretsEncrypted: this.opts.secrets.encrypted,
+      tokenLocation: this.tokenLocation(),
     };
+  }
+
+  /** Where the token in use is: as the store says, else the keyring when it encrypts. */
+  private tokenLocation(): Snapshot['tokenLocation'] {
+    if (!this.connection.hasToken) return undefined;
+    const s = this.opts.secrets;
+    return s.location ?? (s.encrypted ? 'keyring' : undefined);
   }
 
   private async addFolders(paths: string[]): Promise<FolderStatus[]> {
@@ -386,6 +395,11 @@ export class Engine implements Api {
     const errors: string[] = [];
     for (const raw of paths) {
       const p = path.resolve(raw);
+      const problem = await checkFolder(p);
+      if (problem) {
+        errors.push(problem);
+        continue;
+      }
       const conflict = folderConflict(this.folders.paths(), p);
       if (conflict) {
         errors.push(conflict);
