@@ -173,6 +173,14 @@ export interface Settings {
   pollIntervalSeconds: number;
 }
 
+/**
+ * Where the token in use lives: the daemon's environment (`TUNECAMP_TOKEN`), the file named by
+ * `--token-file`, the daemon's command line (`--token`), the app's state folder (saved after a
+ * sign-in in the window), the system keyring (encrypted), or memory only (gone at exit).
+ */
+export type TokenLocation =
+  'environment' | 'token-file' | 'command-line' | 'state-folder' | 'keyring' | 'memory';
+
 /** Everything the window needs to draw itself at once. */
 export interface Snapshot {
   version: string;
@@ -188,6 +196,8 @@ export interface Snapshot {
   host: 'desktop' | 'headless';
   /** Whether secrets are encrypted at rest (Electron safeStorage); false means plain file. */
   secretsEncrypted: boolean;
+  /** Where the token in use really is (absent without a token, or when the host does not say). */
+  tokenLocation?: TokenLocation;
 }
 
 /** A coalesced change of the library (PROTOCOL has no delta; the engine republishes in full). */

@@ -95,6 +95,39 @@ describe('the daemon from start to exit', () => {
     expect(hub.upgrades.slice(before).some((u) => u.status === 101)).toBe(true);
   });
 
+  it.each([
+    ['environment', [] as string[], { TUNECAMP_TOKEN: GOOD }],
+    ['token-file', ['--token-file', 'TOKEN_FILE'], {}],
+  ])('tells the window where the token really is: %s', async (where, extra, env) => {
+    const tokenFile = path.join(dir, 'token.txt');
+    await writeFile(tokenFile, GOOD);
+    const args = extra.map((a) => (a === 'TOKEN_FILE' ? tokenFile : a));
+    let url: string | undefined;
+    let asked = false;
+    let snapshot: { tokenLocation?: string } | undefined;
+    let child: { kill(): void } | undefined;
+    const r = await run(
+      ['--server', hub.url, '--share', music, '--state-dir', state(), '--ui-port', '0', ...args],
+      env,
+      {
+        onChild: (c) => (child = c),
+        until: (out) => {
+          url ??= controlUrl(out);
+          if (url && !asked && /connected to/.test(out)) {
+            asked = true;
+            void callRemote(url, 'getSnapshot', []).then((s) => {
+              snapshot = s as typeof snapshot;
+              child?.kill();
+            });
+          }
+          return false;
+        },
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(snapshot?.tokenLocation).toBe(where);
+  });
+
   it('still refuses to start with no token and no control window', async () => {
     const r = await run(['--server', hub.url, '--share', music, '--state-dir', state()]);
     expect(r.code).toBe(2);

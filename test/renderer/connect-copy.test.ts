@@ -84,3 +84,17 @@ describe('where the token is kept', () => {
     );
   });
 });
+
+describe('where the token in use really is', () => {
+  it('says environment, token file, command line, state folder or memory as the engine reports it', () => {
+    const note = (tokenLocation: Parameters<typeof storedTokenNote>[0]['tokenLocation']) =>
+      storedTokenNote({ host: 'headless', secretsEncrypted: false, tokenLocation });
+    expect(note('environment')).toMatch(/environment \(TUNECAMP_TOKEN\)/);
+    expect(note('environment')).not.toMatch(/data folder/);
+    expect(note('token-file')).toMatch(/--token-file/);
+    expect(note('command-line')).toMatch(/command line/);
+    expect(note('state-folder')).toMatch(/data folder/);
+    expect(note('memory')).toMatch(/memory only/);
+    expect(note('keyring')).toBeUndefined();
+  });
+});

@@ -112,7 +112,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   } catch (err) {
     return fail((err as Error).message, EXIT.failure);
   }
-  const { settings, secrets } = await buildStores(stateDir, patch.settings, o.token ?? null, false);
+  const source = { env: 'environment', file: 'token-file', flag: 'command-line' } as const;
+  const { settings, secrets } = await buildStores(
+    stateDir,
+    patch.settings,
+    o.token ?? null,
+    false,
+    source[o.tokenSource ?? 'env'],
+  );
   // With a control window, the server and the sign-in may come from there.
   const window = o.uiPort !== undefined;
   const missing =

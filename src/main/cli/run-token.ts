@@ -1,3 +1,4 @@
+import type { TokenLocation } from '../../shared/contract';
 import type { SecretStore } from '../core/settings/store';
 
 /**
@@ -5,13 +6,24 @@ import type { SecretStore } from '../core/settings/store';
  * to disk. A token set later from the control window replaces it and is saved to `persist`.
  */
 export class RunTokenStore implements SecretStore {
+  /** True while the token in use is the run's own (not one set later from the window). */
+  private fromRun: boolean;
+
   constructor(
     private token: string | null,
     private readonly persist: SecretStore | null,
-  ) {}
+    private readonly source: TokenLocation = 'memory',
+  ) {
+    this.fromRun = token !== null;
+  }
 
   get encrypted(): boolean {
     return this.persist?.encrypted ?? false;
+  }
+
+  /** Where the token in use came from: the run's source, else where the window's one was saved. */
+  get location(): TokenLocation {
+    return this.fromRun ? this.source : (this.persist?.location ?? 'memory');
   }
 
   async getToken(): Promise<string | null> {
@@ -20,11 +32,13 @@ export class RunTokenStore implements SecretStore {
 
   async setToken(token: string): Promise<void> {
     this.token = token;
+    this.fromRun = false;
     await this.persist?.setToken(token);
   }
 
   async clearToken(): Promise<void> {
     this.token = null;
+    this.fromRun = false;
     await this.persist?.clearToken();
   }
 }

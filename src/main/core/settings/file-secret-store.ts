@@ -10,6 +10,7 @@ import type { SecretStore } from './store';
  */
 export class FileSecretStore implements SecretStore {
   readonly encrypted = false;
+  readonly location = 'state-folder' as const;
   /** The token file. */
   readonly path: string;
 

@@ -1,4 +1,4 @@
-import type { Settings } from '../../../shared/contract';
+import type { Settings, TokenLocation } from '../../../shared/contract';
 
 /**
  * The typed settings store every face uses (Electron, headless daemon, tests). Implementations
@@ -27,6 +27,8 @@ export interface SecretStore {
   clearToken(): Promise<void>;
   /** True when the token is encrypted at rest (Electron safeStorage); false for a plain file. */
   readonly encrypted: boolean;
+  /** Where the token is kept, when the store can say (the window shows it in Settings). */
+  readonly location?: TokenLocation;
 }
 
 export { ValidatedStore, MemorySettingsStore, MemorySecretStore } from './validated-store';

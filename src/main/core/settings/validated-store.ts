@@ -96,6 +96,7 @@ export class MemorySettingsStore extends ValidatedStore {
 /** A token store in memory (tests). */
 export class MemorySecretStore implements SecretStore {
   readonly encrypted = false;
+  readonly location = 'memory' as const;
   constructor(private token: string | null = null) {}
   async getToken(): Promise<string | null> {
     return this.token;

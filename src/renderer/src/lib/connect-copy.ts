@@ -74,14 +74,28 @@ export function tokenStorageNote(snapshot: Pick<Snapshot, 'host' | 'secretsEncry
   return 'This computer has no keyring to encrypt it: the app asks before storing it in plain form.';
 }
 
-/** Said in Settings once signed in: nothing when encrypted, otherwise where the token is. */
+// FileSecretStore writes it with mode 0600 inside a 0700 state folder.
+const HEADLESS_PLACE = "stored in the app's data folder, readable only by your user account";
+
+/** Where the token in use really is, said in Settings (`tokenLocation` from the engine). */
+const LOCATION_NOTES: Record<NonNullable<Snapshot['tokenLocation']>, string | undefined> = {
+  environment:
+    "The token comes from the daemon's environment (TUNECAMP_TOKEN): the app keeps no copy of it.",
+  'token-file':
+    'The token is read from the file given with --token-file: the app keeps no copy of it.',
+  'command-line':
+    "The token was given on the daemon's command line (--token), where other users of that machine can see it.",
+  'state-folder': `The token is not encrypted: it is ${HEADLESS_PLACE}.`,
+  keyring: undefined,
+  memory: 'The token is kept in memory only: it is forgotten when the app stops.',
+};
+
+/** Said in Settings once signed in: where the token really is; nothing when it is encrypted. */
 export function storedTokenNote(
-  snapshot: Pick<Snapshot, 'host' | 'secretsEncrypted'>,
+  snapshot: Pick<Snapshot, 'host' | 'secretsEncrypted' | 'tokenLocation'>,
 ): string | undefined {
+  if (snapshot.tokenLocation) return LOCATION_NOTES[snapshot.tokenLocation];
   if (snapshot.secretsEncrypted) return undefined;
   if (snapshot.host === 'headless') return `The token is not encrypted: it is ${HEADLESS_PLACE}.`;
   return 'The token is stored unencrypted on this computer (no keyring available).';
 }
-
-// FileSecretStore writes it with mode 0600 inside a 0700 state folder.
-const HEADLESS_PLACE = "stored in the app's data folder, readable only by your user account";
