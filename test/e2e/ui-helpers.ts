@@ -94,3 +94,20 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
   return file;
 }
+
+/** Every cover in the track grid: the row's title, the cover's status and its image's width. */
+export function gridCovers(
+  page: Page,
+): Promise<{ title: string; status: string; naturalWidth: number }[]> {
+  return page.locator('[data-testid="track-grid"] .track').evaluateAll((rows) =>
+    rows.map((row) => {
+      const cover = row.querySelector('[data-cover]');
+      const img = cover?.querySelector('img');
+      return {
+        title: row.querySelector('.title')?.textContent?.trim() ?? '',
+        status: cover?.getAttribute('data-cover') ?? 'absent',
+        naturalWidth: img?.naturalWidth ?? 0,
+      };
+    }),
+  );
+}

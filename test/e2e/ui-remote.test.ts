@@ -16,6 +16,7 @@ import { startHub, type Hub } from '../hub/emulator';
 import { CORPUS, fetchAll, makeWav, sha256, tempDir } from './helpers';
 import {
   buildRendererInto,
+  gridCovers,
   launchChromium,
   screenshot,
   showView,
@@ -75,7 +76,7 @@ beforeAll(async () => {
   staticDir = await buildRendererInto('ui-renderer');
   hub = await startHub({ tokens: { tc_good: { username: 'maria' } }, users: { maria: 'secret' } });
   ({ engine, stop: stopEngine } = await startFreshEngine());
-  remote = await startRemoteServer({ api: engine, port: 0, staticDir });
+  remote = await startRemoteServer({ api: engine, port: 0, staticDir, covers: engine.covers });
   browser = await launchChromium();
   context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
@@ -169,6 +170,18 @@ describe('the window against the real engine', () => {
     await expect
       .poll(headline, { timeout: 5_000 })
       .toBe(`Sharing ${n} tracks with ${new URL(hub.url).host} as maria`);
+    // Covers come from the daemon's /covers/ route (its key arrived with 'ready'): the two files
+    // with embedded art show theirs, unresized (no image decoder headless); the rest the placeholder.
+    await expect
+      .poll(async () => (await gridCovers(page)).filter((c) => c.status === 'loading').length, {
+        timeout: 10_000,
+      })
+      .toBe(0);
+    const covers = await gridCovers(page);
+    const loaded = covers.filter((c) => c.status === 'loaded');
+    expect(loaded.map((c) => c.title).sort()).toEqual(['Home', "Sinner's Prayer"]);
+    for (const c of loaded) expect(c.naturalWidth).toBeGreaterThan(96);
+    expect(covers.filter((c) => c.status === 'none')).toHaveLength(n - 2);
     await screenshot(page, 'tracks');
   });
 
@@ -216,6 +229,8 @@ describe('the window against the real engine', () => {
     // Seen while it runs: a stream, with a rate, and one listener in the header.
     expect(await row.innerText()).toMatch(/^Stream\b[\s\S]*\/s/);
     await page.getByText('1 listener right now').waitFor({ timeout: 5_000 });
+    const strip = page.getByRole('region', { name: 'Now playing' });
+    await strip.getByText('Slow River Stream', { exact: true }).waitFor({ timeout: 5_000 });
     await screenshot(page, 'activity-live');
 
     const res = await streaming;

@@ -14,6 +14,7 @@ import {
   distinct,
   dropIds,
   idSet,
+  indexById,
   filterTracks,
   isFiltered,
   type TrackQuery,
@@ -38,6 +39,8 @@ export class TrackStore {
   folders = $derived(distinct(this.all, 'folder'));
   formats = $derived(distinct(this.all, 'format'));
   filtered = $derived(isFiltered(this.query));
+  /** Tracks by id, built on first read only (the now-playing strip looks tracks up by id). */
+  byId = $derived(indexById(this.all));
 
   constructor(app: AppState) {
     this.#app = app;

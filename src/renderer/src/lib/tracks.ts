@@ -151,3 +151,8 @@ export function dropIds(
 export function createKeyCache(): Map<string, string> {
   return new Map();
 }
+
+/** The tracks by id (a lookup for the now-playing strip); never mutated after it is built. */
+export function indexById(tracks: readonly TrackInfo[]): ReadonlyMap<string, TrackInfo> {
+  return new Map(tracks.map((t) => [t.id, t]));
+}

@@ -53,7 +53,8 @@ function takeToken(win: Window): string {
 export async function chooseTransport(win: Window = window): Promise<Transport> {
   if (wantsMock(win.location.hash)) {
     const { createMockApi } = await import('./mock');
-    return { kind: 'mock', api: createMockApi(), ...steadyLink() };
+    const api = createMockApi();
+    return { kind: 'mock', api, ...steadyLink(), coverUrl: (id) => api.coverUrl(id) };
   }
   const bridged = preloadApi(win);
   if (bridged) return preloadTransport(bridged);

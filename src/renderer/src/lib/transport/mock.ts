@@ -16,6 +16,7 @@ import type {
   Events,
   Snapshot,
 } from '../../../../shared/contract';
+import { mockCoverArt } from './mock-covers';
 import { mockActivity, mockFolders, mockSettings, mockTracks, rng } from './mock-data';
 import { TransferSim } from './mock-transfers';
 
@@ -23,10 +24,13 @@ type Handlers = {
   [K in CommandName]: (...args: Commands[K][0]) => Commands[K][1] | Promise<Commands[K][1]>;
 };
 
+/** The mock Api, plus generated cover art by track id (the transport's `coverUrl`). */
+export type MockApi = Api & { coverUrl(trackId: string): string | undefined };
+
 /** Build the mock Api; `scenario` comes from `#mock=…`. Timers start on the first listener. */
 export function createMockApi(
   scenario = new URLSearchParams(location.hash.slice(1)).get('mock') ?? '',
-): Api {
+): MockApi {
   const now = Date.now();
   let tracks = mockTracks(50_000);
   const folders = mockFolders(tracks, now);
@@ -189,7 +193,13 @@ export function createMockApi(
     openLogs: () => '/home/maria/.config/tunecamp-share/logs',
   };
 
+  let byId: Map<string, (typeof tracks)[number]> | undefined;
   return {
+    coverUrl(trackId) {
+      byId ??= new Map(tracks.map((t) => [t.id, t]));
+      const t = byId.get(trackId);
+      return t && mockCoverArt(t.artist ?? '', t.album ?? '');
+    },
     async invoke<K extends CommandName>(
       name: K,
       ...args: CommandArgs<K>

@@ -3,6 +3,7 @@
  * optionally `pathForFile` (webUtils.getPathForFile) for dropped folders.
  */
 import type { Api } from '../../../../shared/contract';
+import { coverSchemeUrl } from '../../../../shared/covers';
 import { steadyLink, type Transport } from './types';
 
 /** The object the preload puts on window. */
@@ -27,6 +28,8 @@ export function preloadTransport(api: PreloadApi): Transport {
     kind: 'preload',
     api,
     ...steadyLink(),
+    // The main process answers this scheme from the engine's cover store (electron/covers.ts).
+    coverUrl: coverSchemeUrl,
     pathForFile: pathForFile
       ? (file) => {
           const p = pathForFile(file);

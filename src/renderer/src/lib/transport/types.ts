@@ -26,6 +26,11 @@ export interface Transport {
    * preload). Undefined in a browser: the user types a path on the daemon's machine instead.
    */
   pathForFile?: (file: File) => string | undefined;
+  /**
+   * The address of a track's cover thumbnail, or undefined when this transport has none (yet).
+   * The image answers 204 when the track has no cover; the window then keeps its placeholder.
+   */
+  coverUrl?: (trackId: string) => string | undefined;
 }
 
 /** A link that is always up (preload, mock). */

@@ -13,6 +13,7 @@ import type {
 } from '../../../../shared/contract';
 import {
   REMOTE_CLOSE_UNAUTHORIZED,
+  REMOTE_COVER_PATH,
   REMOTE_WS_PATH,
   type RemoteClientMessage,
   type RemoteServerMessage,
@@ -72,6 +73,7 @@ export class RemoteClient implements Api {
   #attempt = 0;
   #retry: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  #coverKey: string | undefined;
 
   constructor(opts: RemoteClientOptions) {
     this.#opts = {
@@ -86,6 +88,15 @@ export class RemoteClient implements Api {
   /** Current link state. */
   get link(): LinkState {
     return this.#link;
+  }
+
+  /**
+   * The daemon's address of a track's cover, once a `ready` has handed out the cover key (an <img>
+   * cannot say hello); undefined before that, or when the daemon serves no covers.
+   */
+  coverUrl(trackId: string): string | undefined {
+    const key = this.#coverKey;
+    return key && `${REMOTE_COVER_PATH}${encodeURIComponent(trackId)}?k=${encodeURIComponent(key)}`;
   }
 
   /** Be told about link changes; returns the unsubscribe function. */
@@ -154,6 +165,7 @@ export class RemoteClient implements Api {
       return; // not ours to interpret; the daemon only sends JSON
     }
     if (!msg || typeof msg !== 'object') return;
+    if (msg.t === 'ready' && typeof msg.coverKey === 'string') this.#coverKey = msg.coverKey;
     if (this.#link.state !== 'ready') {
       this.#attempt = 0;
       this.#setLink({ state: 'ready' });
@@ -220,5 +232,6 @@ export function remoteTransport(client: RemoteClient): Transport {
     api: client,
     link: () => client.link,
     onLink: (fn) => client.onLink(fn),
+    coverUrl: (id) => client.coverUrl(id),
   };
 }
