@@ -27,8 +27,9 @@ export function serveCovers(covers: CoverSource): () => void {
     const url = new URL(request.url);
     if (request.method !== 'GET' || url.hostname !== 'track')
       return new Response(null, { status: 404 });
-    // The store takes only well-formed ids of shared tracks; no path is built from the URL.
-    const answer = await covers.get(decodeURIComponent(url.pathname.slice(1)));
+    // The store takes only well-formed ids of shared tracks (32 hex characters, nothing to
+    // decode); no path is built from the URL.
+    const answer = await covers.get(url.pathname.slice(1));
     if (answer.status !== 'cover') return new Response(null, { status: 204 });
     const { data, type } = answer.cover;
     return new Response(new Uint8Array(data), {
