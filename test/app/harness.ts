@@ -72,7 +72,10 @@ export interface RunningApp {
 }
 
 export interface LaunchOptions {
+  /** The app folder the Electron binary runs ('' with `executable`). */
   appDir: string;
+  /** A packaged app's own binary instead of Electron plus `appDir`. */
+  executable?: string;
   /** Environment of the private desktop session (DISPLAY, DBUS_SESSION_BUS_ADDRESS…). */
   sessionEnv: Record<string, string>;
   /** Reuse a config folder (a second launch, a relaunch); a fresh one by default. */
@@ -94,8 +97,9 @@ export async function launchApp(opts: LaunchOptions): Promise<RunningApp> {
   await mkdir(config, { recursive: true });
   await writeFile(stubFile, JSON.stringify(opts.dialogs ?? {}));
   const app = await _electron.launch({
-    executablePath: await electronBinary(),
-    args: ['-r', STUBS, opts.appDir, ...(opts.args ?? [])],
+    executablePath: opts.executable ?? (await electronBinary()),
+    // A packaged binary has no default app to honour -r: its stubs go in once it runs.
+    args: [...(opts.executable ? [] : ['-r', STUBS, opts.appDir]), ...(opts.args ?? [])],
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: config,
@@ -109,6 +113,18 @@ export async function launchApp(opts: LaunchOptions): Promise<RunningApp> {
     },
     timeout: 60_000,
   });
+  if (opts.executable) {
+    // The same stub code, run in main with a require that serves electron and Node's built-ins.
+    const source = await readFile(STUBS, 'utf8');
+    await app.evaluate(
+      (electron, { source, file }) => {
+        process.env.TCS_STUBS = file;
+        const req = (id: string) => (id === 'electron' ? electron : process.getBuiltinModule(id));
+        new Function('require', source)(req);
+      },
+      { source, file: stubFile },
+    );
+  }
   const pageErrors: string[] = [];
   const watch = (page: Page) => {
     page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
