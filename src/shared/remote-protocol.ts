@@ -2,9 +2,11 @@
  * The remote-control transport: the same contract as the preload, carried over one WebSocket
  * between the renderer (served by the headless daemon) and the engine.
  *
- * Flow: the page is opened at `http://127.0.0.1:PORT/#token=TOKEN`; the renderer reads the token
- * from the fragment (never sent in a request line or a Referer), opens `ws://HOST/remote`, and
- * sends `hello` first. Anything else before a good `hello` closes the socket with 4401.
+ * Flow: the daemon prints a one-time link, `http://127.0.0.1:PORT/session/CODE`. Opening it
+ * exchanges the code for a session cookie (HttpOnly, SameSite=Strict) and redirects to `/`; the
+ * link is dead after that. The page opens `ws://HOST/remote` (the browser sends the cookie) and
+ * sends `hello` first; a client without the cookie may put the unused code in its `hello`
+ * instead, once. Anything else before a good `hello` closes the socket with 4401.
  */
 import type { CommandName, EventName, Events } from './contract';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type Hub } from '../hub/emulator';
 import { CORPUS, tempDir } from '../e2e/helpers';
-import { callRemote, controlUrl, run } from './helpers';
+import { callRemote, controlUrl, openLink, run } from './helpers';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const GOOD = 'tc_good_token_for_maria_0001';
@@ -126,6 +126,44 @@ describe('the daemon from start to exit', () => {
     );
     expect(r.code).toBe(0);
     expect(snapshot?.tokenLocation).toBe(where);
+  });
+
+  it('prints a one-time control window link, and a new one on SIGUSR2', async () => {
+    const links: string[] = [];
+    let child: { kill(signal: NodeJS.Signals): void } | undefined;
+    let step = 0;
+    const statuses: number[] = [];
+    const r = await run(
+      ['--server', hub.url, '--share', music, '--state-dir', state(), '--ui-port', '0'],
+      { TUNECAMP_TOKEN: GOOD },
+      {
+        onChild: (c) => (child = c),
+        until: (out) => {
+          const found = [...out.matchAll(/Control window: (\S+)/g)].map((m) => m[1]!);
+          if (found.length === 1 && step === 0) {
+            step = 1;
+            links.push(found[0]!);
+            void (async () => {
+              statuses.push((await openLink(links[0]!)).status, (await openLink(links[0]!)).status);
+              child?.kill('SIGUSR2');
+            })();
+          } else if (found.length >= 2 && step === 1) {
+            step = 2;
+            links.push(found[1]!);
+            void (async () => {
+              statuses.push((await openLink(links[1]!)).status, (await openLink(links[0]!)).status);
+              child?.kill('SIGTERM');
+            })();
+          }
+          return false;
+        },
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/link works once; kill -USR2 \d+ prints a new one/);
+    expect(links[1]).not.toBe(links[0]);
+    // First open: a session (303 + cookie); again: gone (410). The new link works; the old stays dead.
+    expect(statuses).toEqual([303, 410, 303, 410]);
   });
 
   it('still refuses to start with no token and no control window', async () => {

@@ -62,14 +62,22 @@ export function controlUrl(out: string): string | undefined {
   return /Control window: (\S+)/.exec(out)?.[1];
 }
 
+/** Opens a control-window link as a browser would, without following the redirect. */
+export async function openLink(url: string): Promise<{ status: number; cookie?: string }> {
+  const res = await fetch(url, { redirect: 'manual' });
+  await res.arrayBuffer();
+  return { status: res.status, cookie: res.headers.get('set-cookie')?.split(';')[0] };
+}
+
 /**
  * Calls one command of the control window's contract over its WebSocket, the way the page does:
  * a session cookie from opening the printed link, then `hello`, then the call.
  */
 export async function callRemote(url: string, name: string, args: unknown[]): Promise<unknown> {
   const page = new URL(url);
-  const token = new URLSearchParams(page.hash.slice(1)).get('token') ?? '';
-  const ws = new WebSocket(`ws://${page.host}/remote`);
+  const { cookie } = await openLink(url);
+  if (!cookie) throw new Error(`the link ${url} gave no session`);
+  const ws = new WebSocket(`ws://${page.host}/remote`, { headers: { cookie } });
   try {
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
@@ -88,7 +96,7 @@ export async function callRemote(url: string, name: string, args: unknown[]): Pr
         await new Promise<void>((r) => (wake = r));
       }
     };
-    ws.send(JSON.stringify({ t: 'hello', token }));
+    ws.send(JSON.stringify({ t: 'hello', token: '' }));
     await next('ready');
     ws.send(JSON.stringify({ t: 'call', id: 1, name, args }));
     const result = await next('result');

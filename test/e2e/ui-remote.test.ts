@@ -110,8 +110,16 @@ describe('the window against the real engine', () => {
       .getByRole('heading', { name: 'Connect to your TuneCamp server' })
       .waitFor({ timeout: 10_000 });
     await expect.poll(headline, { timeout: 5_000 }).toContain('No server is set up yet');
-    // The remote token rides in the fragment and is removed from the address bar at once.
-    expect(page.url()).not.toContain('#token=');
+    // The one-time link became a session cookie: the address bar shows no code.
+    expect(new URL(page.url()).pathname).toBe('/');
+    // The link is dead now: another browser opening it gets nothing.
+    const stranger = await browser.newContext();
+    try {
+      const again = await (await stranger.newPage()).goto(remote.url);
+      expect(again?.status()).toBe(410);
+    } finally {
+      await stranger.close();
+    }
   });
 
   it('explains a rejected token, then connects with the good one', async () => {

@@ -56,7 +56,7 @@ export async function runDaemon(d: DaemonOptions): Promise<never> {
     process.exit(code);
   };
 
-  let remote: { url: string; close(): Promise<void> } | null = null;
+  let remote: { url: string; newUrl(): string; close(): Promise<void> } | null = null;
   engine.on('connection', (s) => {
     const line = d.printer.line(s);
     if (isSignInRefusal(s)) {
@@ -82,8 +82,17 @@ export async function runDaemon(d: DaemonOptions): Promise<never> {
       host: o.uiHost,
       staticDir: path.resolve(here, '..', 'out', 'renderer'),
       covers: engine.covers,
+      newLinkHint: `For a new one, run: kill -USR2 ${process.pid}`,
     });
     process.stdout.write(`Control window: ${remote.url}\n`);
+    say(`the control window link works once; kill -USR2 ${process.pid} prints a new one`);
+    // A new one-time link on demand (the last one was opened, or shown somewhere it should not be).
+    // SIGUSR2 no longer ends the process, so the exit hook a dependency put on it (when-exit,
+    // via conf) goes: it would run exit clean-ups and raise the signal a second time.
+    process.removeAllListeners('SIGUSR2');
+    process.on('SIGUSR2', () => {
+      if (remote) process.stdout.write(`Control window: ${remote.newUrl()}\n`);
+    });
   }
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -95,27 +95,87 @@ function nextMessage(ws: WebSocket): Promise<Record<string, unknown>> {
   return new Promise((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()))));
 }
 
+/** The session cookie from opening the one-time link (once per server). */
+let cookie: string | undefined;
+beforeEach(() => {
+  cookie = undefined;
+});
+
+/** A socket of a page that came through the link: the cookie, then hello (no code needed). */
 async function authed(): Promise<WebSocket> {
-  const ws = await open();
+  if (!cookie) {
+    const link = await get('/session/good-token');
+    cookie = String(link.headers['set-cookie']).split(';')[0] ?? '';
+  }
+  const ws = await open({ headers: { cookie } });
   const ready = nextMessage(ws);
-  ws.send(JSON.stringify({ t: 'hello', token: 'good-token' }));
+  ws.send(JSON.stringify({ t: 'hello', token: '' }));
   expect(await ready).toEqual({ t: 'ready' });
   return ws;
 }
 
 describe('remote server: authentication', () => {
-  it('gives a url with the token in the fragment', () => {
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}/#token=good-token`);
+  it('gives a one-time link', () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/session/good-token`);
   });
 
-  it('makes a random 32-byte token when none is given', async () => {
+  it('makes a random 32-byte code when none is given', async () => {
     const other = await startRemoteServer({ api: fake.api, port: 0, staticDir: dir });
     try {
       expect(other.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      expect(other.url.endsWith(`#token=${other.token}`)).toBe(true);
+      expect(other.url.endsWith(`/session/${other.token}`)).toBe(true);
     } finally {
       await other.close();
     }
+  });
+
+  it('exchanges the link for an HttpOnly, SameSite=Strict session cookie, once', async () => {
+    const first = await get('/session/good-token');
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe('/');
+    const setCookie = String(first.headers['set-cookie']);
+    expect(setCookie).toMatch(/^tcs_session=[A-Za-z0-9_-]{43}; /);
+    expect(setCookie).toMatch(/; HttpOnly/);
+    expect(setCookie).toMatch(/; SameSite=Strict/);
+    // A second browser opening the same link gets nothing.
+    const second = await get('/session/good-token');
+    expect(second.status).toBe(410);
+    expect(second.body).toMatch(/already been used/);
+    expect(second.headers['set-cookie']).toBeUndefined();
+    // Nor does the code work in a hello any more.
+    const ws = await open();
+    const code = closeCode(ws);
+    ws.send(JSON.stringify({ t: 'hello', token: 'good-token' }));
+    expect(await code).toBe(4401);
+  });
+
+  it('lets the session cookie in, and nobody without it', async () => {
+    const ws = await authed();
+    ws.close();
+    const other = await open({ headers: { cookie: 'tcs_session=made-up' } });
+    const code = closeCode(other);
+    other.send(JSON.stringify({ t: 'hello', token: '' }));
+    expect(await code).toBe(4401);
+  });
+
+  it('makes a new link on demand; an unused older one stops working', async () => {
+    const fresh = new URL(server.newUrl());
+    expect(fresh.pathname).not.toBe('/session/good-token');
+    expect((await get('/session/good-token')).status).toBe(410);
+    expect((await get(fresh.pathname)).status).toBe(303);
+    expect((await get(fresh.pathname)).status).toBe(410);
+  });
+
+  it('accepts the code once in the hello of a client that is not a browser', async () => {
+    const ws = await open();
+    const ready = nextMessage(ws);
+    ws.send(JSON.stringify({ t: 'hello', token: 'good-token' }));
+    expect(await ready).toEqual({ t: 'ready' });
+    ws.close();
+    const again = await open();
+    const code = closeCode(again);
+    again.send(JSON.stringify({ t: 'hello', token: 'good-token' }));
+    expect(await code).toBe(4401);
   });
 
   it('closes with 4401 on a wrong token', async () => {

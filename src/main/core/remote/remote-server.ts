@@ -1,8 +1,9 @@
 /**
  * The remote-control server of the headless daemon: serves the built renderer on loopback and
- * carries the contract (src/shared/remote-protocol.ts) over one WebSocket per page.
+ * carries the contract (src/shared/remote-protocol.ts) over one WebSocket per page. A page gets
+ * in through a one-time link that leaves a session cookie behind (see sessions.ts).
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -20,7 +21,10 @@ import { validateCall } from '../../../shared/validate';
 import { coverKeyFor, serveCover, type CoverSource } from './cover-route';
 import { rendererCsp } from './csp';
 import { allowedHostNames, isAllowedHost, isAllowedOrigin } from './request-guard';
-import { sendStatus, serveStatic } from './static-files';
+import { RemoteSessions, SESSION_PATH, sessionCookie, tokensEqual } from './sessions';
+import { securityHeaders, sendStatus, serveStatic } from './static-files';
+
+export { tokensEqual } from './sessions';
 
 export interface RemoteServerOptions {
   api: Api;
@@ -30,8 +34,10 @@ export interface RemoteServerOptions {
   host?: string;
   /** The built renderer (out/renderer). */
   staticDir: string;
-  /** The shared secret; a random one is made when absent. */
+  /** The first one-time code; a random one is made when absent. */
   token?: string;
+  /** Said on the page of a link that was already used: how to get a new one. */
+  newLinkHint?: string;
   /** How long a new socket may take to say hello (ms). */
   helloTimeoutMs?: number;
   /** Cover thumbnails (the engine's `covers`), served at /covers/ behind the token. */
@@ -39,10 +45,13 @@ export interface RemoteServerOptions {
 }
 
 export interface RemoteServer {
-  /** Open this in a browser: the token rides in the fragment, which is never sent over the wire. */
-  url: string;
+  /** Open this in a browser: a one-time link (`/session/CODE`); dead once opened. */
+  readonly url: string;
   port: number;
-  token: string;
+  /** The link's one-time code (also accepted, once, in a non-browser client's `hello`). */
+  readonly token: string;
+  /** Makes a new one-time link (an unused older one stops working) and returns it. */
+  newUrl(): string;
   /** Closes every client and the listener. */
   close(): Promise<void>;
 }
@@ -51,13 +60,6 @@ export interface RemoteServer {
 export const REMOTE_MAX_PAYLOAD = 1024 * 1024;
 /** A client this far behind on events is stuck; it is dropped rather than buffered without end. */
 const MAX_CLIENT_BUFFER = 16 * 1024 * 1024;
-
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-
-/** Constant-time string comparison (hashing first hides the length, too). */
-export function tokensEqual(a: string, b: string): boolean {
-  return timingSafeEqual(digest(a), digest(b));
-}
 
 function errorMessage(err: unknown): string {
   // Only the message: stack traces describe our internals, not what the user should do.
@@ -72,11 +74,13 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
 /** Starts the server; resolves once it is listening. */
 export async function startRemoteServer(opts: RemoteServerOptions): Promise<RemoteServer> {
   const host = opts.host ?? '127.0.0.1';
-  const token = opts.token ?? randomBytes(32).toString('base64url');
+  const sessions = new RemoteSessions(opts.token);
+  let token = sessions.current ?? '';
   const helloTimeoutMs = opts.helloTimeoutMs ?? 10_000;
   const names = allowedHostNames(host);
   const authed = new Set<WebSocket>();
-  const coverKey = coverKeyFor(token);
+  // From a secret of its own: the first link's code is printed, and dead once used.
+  const coverKey = coverKeyFor(randomBytes(32).toString('base64url'));
   let port = 0;
   let csp = rendererCsp();
 
@@ -115,7 +119,9 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
     }
   };
 
-  wss.on('connection', (ws) => {
+  wss.on('connection', (ws, req: IncomingMessage) => {
+    // A page that came through a link carries the session cookie; its hello needs no code.
+    const hasSession = sessions.hasSession(req.headers.cookie);
     const timer = setTimeout(
       () => ws.close(REMOTE_CLOSE_UNAUTHORIZED, 'hello expected'),
       helloTimeoutMs,
@@ -138,9 +144,10 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
       if (!authed.has(ws)) {
         clearTimeout(timer);
         // Anything but a correct hello as the first frame ends the socket: no second guesses.
-        if (m?.t !== 'hello' || typeof m.token !== 'string' || !tokensEqual(m.token, token)) {
-          return ws.close(REMOTE_CLOSE_UNAUTHORIZED, 'unauthorized');
-        }
+        const allowed =
+          m?.t === 'hello' &&
+          (hasSession || (typeof m.token === 'string' && sessions.redeem(m.token) !== null));
+        if (!allowed) return ws.close(REMOTE_CLOSE_UNAUTHORIZED, 'unauthorized');
         authed.add(ws);
         return send(ws, opts.covers ? { t: 'ready', coverKey } : { t: 'ready' });
       }
@@ -152,6 +159,21 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
   const server = createServer((req, res) => {
     if (!isAllowedHost(req.headers.host, names, port)) {
       return sendStatus(res, 421, 'Misdirected request', csp);
+    }
+    const pathname = (req.url ?? '').split('?')[0] ?? '';
+    if (pathname.startsWith(SESSION_PATH)) {
+      const session = sessions.redeem(pathname.slice(SESSION_PATH.length));
+      if (!session) {
+        const hint = opts.newLinkHint ?? 'Ask the daemon for a new one.';
+        return sendStatus(res, 410, `This link has already been used. ${hint}\n`, csp);
+      }
+      res.writeHead(303, {
+        ...securityHeaders(csp),
+        Location: '/',
+        'Set-Cookie': sessionCookie(session),
+        'Cache-Control': 'no-store',
+      });
+      return void res.end();
     }
     const covers = opts.covers;
     const serve =
@@ -192,10 +214,19 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
   const bracketed = host.includes(':') ? `[${host}]` : host;
   const urlHost = names.includes(bracketed) && host !== '::' ? bracketed : '127.0.0.1';
 
+  const link = () => `http://${urlHost}:${port}${SESSION_PATH}${token}`;
   return {
-    url: `http://${urlHost}:${port}/#token=${token}`,
+    get url() {
+      return link();
+    },
+    get token() {
+      return token;
+    },
     port,
-    token,
+    newUrl() {
+      token = sessions.newCode();
+      return link();
+    },
     close: async () => {
       for (const off of unsubscribe) off();
       for (const ws of wss.clients) ws.close(1001, 'server closing');
