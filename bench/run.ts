@@ -13,6 +13,7 @@ import { markdownTable } from './lib/report';
 import { changeLatency, reconnect } from './scenarios/live';
 import { coldScan, idle, scale, warmRestart } from './scenarios/scan';
 import { windowList } from './scenarios/window';
+import { desktop } from './scenarios/desktop';
 import { fairTwenty, streamCeiling, streamFour, streamOne } from './scenarios/stream';
 import { slowUplink } from './scenarios/uplink';
 
@@ -30,6 +31,7 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<void>> = {
   idle,
   scale,
   window: windowList,
+  desktop,
 };
 
 function parse(argv: string[]): { config: BenchConfig; only: string[] } {

@@ -1,0 +1,222 @@
+/**
+ * The desktop app itself, in real Electron under a private Xvfb and D-Bus (test/app/*): its cold
+ * scan against the daemon's in the same run (alternated), start-up with a warm cache (to the window
+ * shown, to the manifest published), and memory as PSS summed over every process of the app
+ * (RSS would count the shared Chromium pages once per process).
+ */
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { startDesktopSession, type DesktopSession } from '../../test/app/desktop-session';
+import {
+  buildApp,
+  electronBinary,
+  launchApp,
+  processTree,
+  type RunningApp,
+} from '../../test/app/harness';
+import { showView } from '../../test/e2e/ui-helpers';
+import { mib } from '../lib/context';
+import type { BenchContext, Corpus } from '../lib/context';
+import { BENCH_TOKEN } from '../lib/daemon';
+import { startBenchHub, waitPublished } from '../lib/hub';
+import type { Hub } from '../../test/hub/emulator';
+
+/** PSS of a process tree: each page shared by n processes counts 1/n in each. */
+export async function pssTree(pid: number): Promise<{ bytes: number; processes: number }> {
+  let kb = 0;
+  const pids = await processTree(pid);
+  for (const p of pids) {
+    const text = await readFile(`/proc/${p}/smaps_rollup`, 'utf8').catch(() => '');
+    kb += Number(/^Pss:\s+(\d+) kB/m.exec(text)?.[1] ?? 0);
+  }
+  return { bytes: kb * 1024, processes: pids.length };
+}
+
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Signs in with the bench token, storing it in a private file (no keyring in the session). */
+async function signIn(page: Page, hub: Hub): Promise<void> {
+  await page.getByRole('heading', { name: 'Connect to your TuneCamp server' }).waitFor();
+  await page.getByLabel(/^Server address/).fill(hub.url);
+  await page.getByRole('radio', { name: 'API token' }).check();
+  await page.getByLabel(/^Token/).fill(BENCH_TOKEN);
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await hub.waitFor(() => hub.sessions().length === 1, 20_000);
+}
+
+/** The app's first cold scan: the folder added from the window → the hub holds the corpus. */
+async function appColdScan(
+  ctx: BenchContext,
+  appDir: string,
+  session: DesktopSession,
+  corpus: Corpus,
+  hidden: boolean,
+): Promise<{ seconds: number; running: RunningApp; hub: Hub }> {
+  const hub = await startBenchHub();
+  const running = await launchApp({
+    appDir,
+    sessionEnv: session.env,
+    config: await ctx.tempDir('app-config'),
+    dialogs: { messageBox: 0, openDialog: [corpus.dir] },
+  });
+  const page = await running.window();
+  await signIn(page, hub);
+  await showView(page, 'Folders');
+  if (hidden) {
+    await running.app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.close());
+  }
+  const t0 = performance.now();
+  // Through the same IPC the button uses, so a hidden window can start it too.
+  void page.evaluate((dir) => window.tunecamp!.invoke('addFolders', [dir]), corpus.dir);
+  const p = await waitPublished(hub, {
+    min: ctx.publishedCount ?? corpus.summary.tracks,
+    settleMs: ctx.config.quick ? 1000 : 2000,
+    timeoutMs: 600_000,
+  });
+  return { seconds: (p.at - t0) / 1000, running, hub };
+}
+
+/** Starts the app with a warm state (plain spawn, no driver): to window shown and to published. */
+async function warmStart(
+  appDir: string,
+  session: DesktopSession,
+  config: string,
+  hub: Hub,
+  min: number,
+): Promise<{ shownMs: number; publishedMs: number; pid: number; stop: () => Promise<void> }> {
+  const logFile = path.join(config, 'tunecamp-share', 'logs', 'tunecamp-share.log');
+  const before = (await readFile(logFile, 'utf8').catch(() => '')).length;
+  const wall0 = Date.now();
+  const t0 = performance.now();
+  const child = spawn(await electronBinary(), ['--no-sandbox', appDir], {
+    env: { PATH: process.env.PATH, HOME: config, XDG_CONFIG_HOME: config, ...session.env },
+    stdio: 'ignore',
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const p = await waitPublished(hub, { min, settleMs: 1000, timeoutMs: 120_000 });
+  let shownAt = NaN;
+  for (let i = 0; i < 100 && Number.isNaN(shownAt); i++) {
+    const text = (await readFile(logFile, 'utf8')).slice(before);
+    const line = text.split('\n').find((l) => l.endsWith('Window shown'));
+    if (line) shownAt = Date.parse(line.split(' ')[0]!);
+    else await settle(100);
+  }
+  return {
+    shownMs: shownAt - wall0,
+    publishedMs: p.at - t0,
+    pid: child.pid!,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** The desktop scenario (`--only desktop`). */
+export async function desktop(ctx: BenchContext): Promise<void> {
+  const corpus = await ctx.corpus(ctx.config.tracks);
+  const built = await buildApp();
+  const session = await startDesktopSession();
+  try {
+    for (let run = 0; run < ctx.config.runs; run++) {
+      // Alternate with the daemon's cold scan of the same corpus, so the ratio is paired.
+      const hub = await startBenchHub();
+      const stateDir = await ctx.tempDir('state');
+      const d = ctx.spawn({ serverUrl: hub.url, shares: [corpus.dir], stateDir });
+      const pd = await ctx.published(hub, d, corpus);
+      await ctx.stopDaemon(hub, d);
+      await hub.close();
+      const daemonSeconds = (pd.at - d.spawnedAt) / 1000;
+      ctx.add({
+        key: 'desktop.daemonCold',
+        measures: 'the daemon: cold scan, spawn → published (paired with the app runs)',
+        unit: 's',
+        values: [daemonSeconds],
+      });
+
+      for (const hidden of [false, true]) {
+        const cold = await appColdScan(ctx, built.dir, session, corpus, hidden);
+        const key = hidden ? 'desktop.coldHidden' : 'desktop.cold';
+        ctx.add({
+          key,
+          measures: `the app: cold scan with the window ${hidden ? 'closed' : 'open on Folders'}, folder added → hub holds the corpus`,
+          unit: 's',
+          values: [cold.seconds],
+        });
+        ctx.add({
+          key: `${key}Ratio`,
+          measures: "that / the daemon's cold scan just before",
+          unit: 'x',
+          values: [cold.seconds / daemonSeconds],
+        });
+        if (hidden || run > 0) {
+          await cold.running.app.close();
+          await cold.hub.close();
+          continue;
+        }
+        // Memory with the window open on Tracks, then closed, on the same instance.
+        const page = await cold.running.window();
+        await showView(page, 'Tracks');
+        await settle(10_000);
+        let pss = await pssTree(cold.running.pid);
+        ctx.add({
+          key: 'desktop.pssOpen',
+          measures: `PSS summed over the app's ${pss.processes} processes, ${corpus.summary.tracks} tracks, idle, window open on Tracks`,
+          unit: 'MiB',
+          values: [mib(pss.bytes)],
+          target: '< 400 MiB',
+          pass: (m) => m < 400,
+        });
+        await cold.running.app.evaluate(({ BrowserWindow }) =>
+          BrowserWindow.getAllWindows()[0]?.close(),
+        );
+        await settle(10_000);
+        pss = await pssTree(cold.running.pid);
+        ctx.add({
+          key: 'desktop.pssClosed',
+          measures: `the same after closing the window (${pss.processes} processes)`,
+          unit: 'MiB',
+          values: [mib(pss.bytes)],
+          target: '< 250 MiB',
+          pass: (m) => m < 250,
+        });
+        await cold.running.app.close();
+
+        // Warm starts on that state: window shown and manifest published.
+        for (let i = 0; i < 3; i++) {
+          const warm = await warmStart(
+            built.dir,
+            session,
+            cold.running.config,
+            cold.hub,
+            ctx.publishedCount ?? corpus.summary.tracks,
+          );
+          ctx.add({
+            key: 'desktop.warmShown',
+            measures: 'start with a warm cache → window shown',
+            unit: 's',
+            values: [warm.shownMs / 1000],
+            target: '< 1.5 s',
+            pass: (m) => m < 1.5,
+          });
+          ctx.add({
+            key: 'desktop.warmPublished',
+            measures: 'start with a warm cache → hub holds the manifest',
+            unit: 's',
+            values: [warm.publishedMs / 1000],
+            target: '< 1.5 s',
+            pass: (m) => m < 1.5,
+          });
+          await warm.stop();
+          await cold.hub.waitFor(() => cold.hub.sessions().length === 0, 10_000);
+        }
+        await cold.hub.close();
+      }
+    }
+  } finally {
+    await session.stop();
+    await built.remove();
+  }
+}
