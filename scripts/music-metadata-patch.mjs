@@ -16,6 +16,12 @@
  *   every byte, so "é" in UTF-8 or Windows-1252 cannot be recovered after. Read one byte per
  *   character instead; src/main/core/library/tag-text.ts then decodes the text as UTF-8 when it
  *   is valid, else as Windows-1252, as for RIFF INFO and ID3v1.
+ * - music-metadata's EBML reader takes an element of unknown size (every size bit set, as live
+ *   WebM streams and some recorders write their Segment and Clusters) for a size of 2^56 bytes, and
+ *   skipping it fails ("ignore length must be a non-negative safe integer"): such .weba/.webm
+ *   files were skipped as unreadable. The size now reads as unknown (-1), which the reader's
+ *   containers already treat as "up to the parent's end", and skipping such an element skips to
+ *   the parent's end.
  */
 export const PATCHES = [
   {
@@ -36,6 +42,40 @@ export const PATCHES = [
     from: "new Token.StringType(header.chunkSize, 'ascii')",
     to: "new Token.StringType(header.chunkSize, 'latin1')",
   },
+  {
+    target: 'music-metadata/lib/ebml/EbmlIterator.js',
+    from:
+      '        return {\n' +
+      '            id: readUIntBE(id, id.length),\n' +
+      '            len: readUIntBE(lenField, lenField.length)\n' +
+      '        };',
+    to:
+      '        const rawLen = readUIntBeAsBigInt(lenField, lenField.length);\n' +
+      '        return {\n' +
+      '            id: readUIntBE(id, id.length),\n' +
+      '            len: rawLen === (1n << BigInt(7 * lenField.length)) - 1n ? -1 : Number(rawLen)\n' +
+      '        };',
+  },
+  {
+    target: 'music-metadata/lib/ebml/EbmlIterator.js',
+    from:
+      '                        await this.tokenizer.ignore(element.len);\n' +
+      '                        break;\n' +
+      '                    case ParseAction.SkipSiblings:',
+    to:
+      '                        await this.tokenizer.ignore(element.len >= 0 ? element.len : posDone - this.tokenizer.position);\n' +
+      '                        break;\n' +
+      '                    case ParseAction.SkipSiblings:',
+  },
+  {
+    target: 'music-metadata/lib/ebml/EbmlIterator.js',
+    from:
+      'unknown child: id=${element.id.toString(16)} at position=${elementPosition}`);\n' +
+      '                        await this.tokenizer.ignore(element.len);',
+    to:
+      'unknown child: id=${element.id.toString(16)} at position=${elementPosition}`);\n' +
+      '                        await this.tokenizer.ignore(element.len >= 0 ? element.len : posDone - this.tokenizer.position);',
+  },
 ];
 
 /** The file the first patch applies to, as a path suffix. */
@@ -43,10 +83,15 @@ export const PATCH_TARGET = PATCHES[0].target;
 
 const normalise = (id) => id.split('?')[0].replaceAll('\\', '/');
 
-/** The patch for a module id or path, if any. */
-function patchFor(id) {
+/** The patches for a module id or path, in order (none for most modules). */
+function patchesFor(id) {
   const p = normalise(id);
-  return PATCHES.find((x) => p.endsWith(x.target));
+  return PATCHES.filter((x) => p.endsWith(x.target));
+}
+
+/** `code` with every patch for its module applied, in order. */
+function applyAll(patches, code) {
+  return patches.reduce((out, patch) => applyPatch(patch, out), code);
 }
 
 /** `code` with `patch` applied; throws if the source is not the version the patch was written for. */
@@ -57,7 +102,7 @@ export function applyPatch(patch, code) {
       `${patch.target} changed: update scripts/music-metadata-patch.mjs for this version`,
     );
   }
-  return code.replace(patch.from, patch.to);
+  return code.replace(patch.from, () => patch.to);
 }
 
 /** The patched source of MetadataCollector.js; throws if `code` is not the expected version. */
@@ -70,12 +115,15 @@ export function esbuildMusicMetadataPatch() {
   return {
     name: 'music-metadata-patches',
     setup(build) {
-      build.onLoad({ filter: /(MetadataCollector|AiffParser|index)\.js$/ }, async (args) => {
-        const patch = patchFor(args.path);
-        if (!patch) return undefined;
-        const { readFile } = await import('node:fs/promises');
-        return { contents: applyPatch(patch, await readFile(args.path, 'utf8')), loader: 'js' };
-      });
+      build.onLoad(
+        { filter: /(MetadataCollector|AiffParser|EbmlIterator|index)\.js$/ },
+        async (args) => {
+          const patches = patchesFor(args.path);
+          if (patches.length === 0) return undefined;
+          const { readFile } = await import('node:fs/promises');
+          return { contents: applyAll(patches, await readFile(args.path, 'utf8')), loader: 'js' };
+        },
+      );
     },
   };
 }
@@ -85,9 +133,9 @@ export function viteMusicMetadataPatch() {
   return {
     name: 'music-metadata-patches',
     transform(code, id) {
-      const patch = patchFor(id);
-      if (!patch) return undefined;
-      return { code: applyPatch(patch, code), map: null };
+      const patches = patchesFor(id);
+      if (patches.length === 0) return undefined;
+      return { code: applyAll(patches, code), map: null };
     },
   };
 }

@@ -90,10 +90,17 @@ describe('the bundle-time patches to music-metadata and token-types', () => {
         .map((e) => path.join(e.parentPath, e.name));
       expect(files.length).toBeGreaterThan(100);
       const strip = (r: ReadResult) => ({ ...r, stamp: undefined });
-      // One file after another through the one shared mapper, every format interleaved.
+      // One file after another through the one shared mapper, every format interleaved. The
+      // WebM files with elements of unknown size are what the EBML patch is for: read only patched.
+      const unknownSize = new Set(['matroska/no-duration.webm', 'matroska/stream.weba']);
       for (const f of files) {
         const [a, b] = [await readTrack(f), await patched.readTrack(f)];
-        expect(strip(b), f).toEqual(strip(a));
+        if (!unknownSize.has(path.relative(CORPUS, f))) {
+          expect(strip(b), f).toEqual(strip(a));
+          continue;
+        }
+        expect(a.ok, f).toBe(false);
+        expect(b.ok && b.track, f).toMatchObject({ mimeType: 'audio/webm', format: 'webm' });
       }
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import * as strtok3 from 'strtok3';
 import type { ITokenizer, ITokenizerOptions } from 'strtok3';
 import { idFromBuffer, idFromTokenizer } from './fingerprint';
 import { mayHoldVideo, VIDEO_REASON } from './file-kinds';
-import { audioFormatOf } from './mime';
+import { audioFormatOf, extensionOf } from './mime';
 import { undeclaredTextRepair } from './tag-text';
 import type { ScratchBuffers } from './scratch-buffers';
 import { describeFsError } from '../fs/fs-errors';
@@ -347,9 +347,9 @@ function readWholeSync(filePath: string, size: number, into?: Buffer): Buffer {
   }
 }
 
-/** "MP3", "FLAC"… for a reason line, from the file's extension. */
+/** "MP3", "FLAC", "MKV"… for a reason line: the file's own extension, as the user sees it. */
 function labelOf(filePath: string): string {
-  return audioFormatOf(filePath)?.format.toUpperCase() ?? 'audio';
+  return extensionOf(filePath).toUpperCase() || 'audio';
 }
 
 /**
