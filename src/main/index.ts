@@ -37,7 +37,7 @@ async function start(): Promise<void> {
   const assetsDir = path.join(app.getAppPath(), 'assets');
   const icon = path.join(assetsDir, 'icon.png');
   const log = createLogger({ dir: logsDir, echo: app.isPackaged ? undefined : console.log });
-  const parent = () => main?.window ?? null;
+  const parent = () => main?.current() ?? null;
 
   // The daemon's default state dir is this same folder: never let both use it at once.
   try {
@@ -72,23 +72,37 @@ async function start(): Promise<void> {
   });
   engine = core;
   cleanups.push(serveCovers(core.covers));
-  const win = createMainWindow({
-    preload,
-    indexHtml,
-    devUrl,
-    show: !launchedHidden(process.argv),
-    icon,
-  });
-  main = win;
-  // The start-up time users feel: the benchmark reads this line's timestamp.
-  win.window.once('show', () => log.info('Window shown'));
   const trusted = {
     file: pathToFileURL(indexHtml).href,
     devOrigin: devUrl && new URL(devUrl).origin,
   };
-  cleanups.push(
-    registerIpc({ engine: core, window: win.window, trusted, logsDir, pickFolders: choose, log }),
-  );
+  let shownOnce = false;
+  const win = createMainWindow({
+    preload,
+    indexHtml,
+    devUrl,
+    icon,
+    onCreated: (w) =>
+      w.once('show', () => {
+        // The start-up time users feel: the benchmark reads this line's timestamp.
+        if (!shownOnce) log.info('Window shown');
+        shownOnce = true;
+      }),
+    // The page and its subscriptions are gone: the engine stops preparing events for it.
+    onClosed: () => ipc.pageGone(),
+  });
+  main = win;
+  const ipc = registerIpc({
+    engine: core,
+    window: () => win.current(),
+    trusted,
+    logsDir,
+    pickFolders: choose,
+    log,
+  });
+  cleanups.push(() => ipc.dispose());
+  // At login the app starts in the tray: no window, no renderer, until the user opens it.
+  if (!launchedHidden(process.argv)) win.reveal();
 
   const report = (what: string) => (err: unknown) => log.warn(`${what}: ${(err as Error).message}`);
   const addFolders = async () => {

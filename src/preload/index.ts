@@ -5,7 +5,13 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { IpcRendererEvent } from 'electron';
 import type { Api, CommandName, EventName } from '../shared/contract';
-import { COMMAND_NAMES, EVENT_NAMES, IPC_EVENT, IPC_INVOKE } from '../shared/contract';
+import {
+  COMMAND_NAMES,
+  EVENT_NAMES,
+  IPC_EVENT,
+  IPC_INVOKE,
+  IPC_SUBSCRIBE,
+} from '../shared/contract';
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: string };
 
@@ -36,8 +42,12 @@ const api: PreloadApi = {
     // A fresh wrapper per call, so subscribing the same function twice needs two unsubscribes.
     const fn = (payload: never) => listener(payload);
     const set = listeners.get(name) ?? new Set();
+    // Main forwards (and the engine prepares) only the events a page listens to.
+    if (set.size === 0) ipcRenderer.send(IPC_SUBSCRIBE, name, true);
     listeners.set(name, set.add(fn));
-    return () => void set.delete(fn);
+    return () => {
+      if (set.delete(fn) && set.size === 0) ipcRenderer.send(IPC_SUBSCRIBE, name, false);
+    };
   },
   pathForFile: (file) => webUtils.getPathForFile(file),
 };

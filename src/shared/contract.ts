@@ -306,3 +306,5 @@ export interface Api {
 /** IPC channel names used by the preload and the main process. */
 export const IPC_INVOKE = 'tunecamp:invoke';
 export const IPC_EVENT = 'tunecamp:event';
+/** (name, on): the page starts or stops listening to an event; main forwards only those. */
+export const IPC_SUBSCRIBE = 'tunecamp:subscribe';

@@ -197,10 +197,15 @@ describe.skipIf(skip)('the tray, read over D-Bus', () => {
   it('"Open tunecamp-share" brings back a closed window', async () => {
     await running.app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.close());
     const visible = () =>
-      running.app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.isVisible());
-    await expect.poll(visible).toBe(false);
+      running.app.evaluate(({ BrowserWindow }) =>
+        BrowserWindow.getAllWindows().map((w) => w.isVisible()),
+      );
+    await expect.poll(visible).toEqual([]);
+    const reopened = running.app.waitForEvent('window');
     await host.click('Open tunecamp-share');
-    await expect.poll(visible).toBe(true);
+    page = await reopened;
+    await expect.poll(visible).toEqual([true]);
+    await page.getByRole('heading', { level: 1 }).waitFor();
   }, 30_000);
 
   it('shows a lost server as connecting, and a revoked token as an error', async () => {

@@ -1,18 +1,21 @@
 import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Api } from '../../src/shared/contract';
-import { IPC_EVENT, IPC_INVOKE } from '../../src/shared/contract';
+import { IPC_EVENT, IPC_INVOKE, IPC_SUBSCRIBE } from '../../src/shared/contract';
 import { silentLogger } from '../../src/main/core/logger';
 
 // The Electron binary cannot run here: ipcMain and shell are replaced at the module edge.
 const electron = vi.hoisted(() => ({
   handlers: new Map<string, (...a: unknown[]) => unknown>(),
+  on: new Map<string, (...a: unknown[]) => unknown>(),
   opened: [] as string[],
 }));
 vi.mock('electron', () => ({
   ipcMain: {
     handle: (ch: string, fn: (...a: unknown[]) => unknown) => electron.handlers.set(ch, fn),
     removeHandler: (ch: string) => electron.handlers.delete(ch),
+    on: (ch: string, fn: (...a: unknown[]) => unknown) => electron.on.set(ch, fn),
+    removeListener: (ch: string) => electron.on.delete(ch),
   },
   shell: {
     openPath: async (p: string) => (electron.opened.push(p), ''),
@@ -26,9 +29,11 @@ const page = pathToFileURL('/app/out/renderer/index.html').href;
 function setup() {
   const calls: unknown[][] = [];
   const listeners = new Map<string, (p: unknown) => void>();
+  // A class method, as Engine.invoke is: it needs its `this`.
   const engine = {
-    invoke: async (name: string, ...args: unknown[]) => {
-      calls.push([name, ...args]);
+    prefix: '',
+    async invoke(this: { prefix: string }, name: string, ...args: unknown[]) {
+      calls.push([`${this.prefix}${name}`, ...args]);
       if (name === 'setPaused') throw new Error('Cannot pause now');
       return { name };
     },
@@ -41,9 +46,9 @@ function setup() {
   const sent: unknown[][] = [];
   const webContents = { mainFrame, send: (...a: unknown[]) => sent.push(a) };
   const window = { isDestroyed: () => false, webContents };
-  const dispose = registerIpc({
+  const bridge = registerIpc({
     engine,
-    window: window as never,
+    window: () => window as never,
     trusted: { file: page },
     logsDir: '/logs',
     pickFolders: async () => ['/picked'],
@@ -59,7 +64,9 @@ function setup() {
       name,
       args,
     );
-  return { calls, listeners, sent, call, dispose, webContents, mainFrame };
+  const subscribe = (name: string, on: boolean, sender: unknown = webContents) =>
+    electron.on.get(IPC_SUBSCRIBE)!({ sender, senderFrame: mainFrame }, name, on);
+  return { calls, listeners, sent, call, bridge, subscribe, webContents, mainFrame };
 }
 
 beforeEach(() => {
@@ -108,12 +115,28 @@ describe('registerIpc', () => {
     expect(s.calls).toEqual([]);
   });
 
-  it('forwards engine events to the window and stops on dispose', () => {
+  it('forwards only the events the page subscribed to, until it leaves', () => {
     const s = setup();
+    expect(s.listeners.size).toBe(0);
+    s.subscribe('activity', true);
+    s.subscribe('nonsense', true);
+    s.subscribe('tracks', true, {}); // another window
+    expect([...s.listeners.keys()]).toEqual(['activity']);
     s.listeners.get('activity')?.({ at: 1, level: 'info', message: 'hi' });
     expect(s.sent).toEqual([[IPC_EVENT, 'activity', { at: 1, level: 'info', message: 'hi' }]]);
-    s.dispose();
+    s.subscribe('activity', false);
+    expect(s.listeners.size).toBe(0);
+    s.subscribe('tracks', true);
+    s.bridge.pageGone();
+    expect(s.listeners.size).toBe(0);
+  });
+
+  it('stops everything on dispose', () => {
+    const s = setup();
+    s.subscribe('folders', true);
+    s.bridge.dispose();
     expect(s.listeners.size).toBe(0);
     expect(electron.handlers.has(IPC_INVOKE)).toBe(false);
+    expect(electron.on.has(IPC_SUBSCRIBE)).toBe(false);
   });
 });

@@ -1,11 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { IPC_EVENT, IPC_INVOKE } from '../../src/shared/contract';
+import { IPC_EVENT, IPC_INVOKE, IPC_SUBSCRIBE } from '../../src/shared/contract';
 import type { PreloadApi } from '../../src/preload/index';
 
 // The Electron binary cannot run here: contextBridge and ipcRenderer are replaced at the edge.
 const electron = vi.hoisted(() => ({
   exposed: new Map<string, unknown>(),
   invoked: [] as unknown[][],
+  sent: [] as unknown[][],
   reply: { ok: true, value: 'v' } as unknown,
   onEvent: null as null | ((...a: unknown[]) => void),
 }));
@@ -13,6 +14,7 @@ vi.mock('electron', () => ({
   contextBridge: { exposeInMainWorld: (k: string, v: unknown) => electron.exposed.set(k, v) },
   ipcRenderer: {
     invoke: async (...a: unknown[]) => (electron.invoked.push(a), electron.reply),
+    send: (...a: unknown[]) => electron.sent.push(a),
     on: (ch: string, fn: (...a: unknown[]) => void) => {
       if (ch === IPC_EVENT) electron.onEvent = fn;
     },
@@ -56,6 +58,21 @@ describe('preload', () => {
     electron.onEvent?.({}, 'activity', { message: 'two' });
     expect(got).toEqual([{ message: 'one' }]);
     expect(() => api.on('ipc' as never, () => {})).toThrow('unknown event "ipc"');
+  });
+
+  it('tells main when the page starts and stops listening to an event, once per name', () => {
+    electron.sent.length = 0;
+    const offA = api.on('tracks', () => {});
+    const offB = api.on('tracks', () => {});
+    expect(electron.sent).toEqual([[IPC_SUBSCRIBE, 'tracks', true]]);
+    offA();
+    offA();
+    expect(electron.sent).toHaveLength(1);
+    offB();
+    expect(electron.sent).toEqual([
+      [IPC_SUBSCRIBE, 'tracks', true],
+      [IPC_SUBSCRIBE, 'tracks', false],
+    ]);
   });
 
   it('resolves dropped files to paths', () => {

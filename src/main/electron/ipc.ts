@@ -1,11 +1,13 @@
 /**
  * The one IPC handler between the renderer and the engine. Every call is checked for its sender
- * (our window, our page) and its arguments (validateCall) before the engine sees it.
+ * (our window, our page) and its arguments (validateCall) before the engine sees it. Events go to
+ * the page only while it listens: with no page listening (the window closed), the engine does no
+ * work for a window at all (it builds track views only for listeners).
  */
-import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
+import type { BrowserWindow, IpcMainEvent, IpcMainInvokeEvent } from 'electron';
 import { ipcMain, shell } from 'electron';
-import type { Api } from '../../shared/contract';
-import { EVENT_NAMES, IPC_EVENT, IPC_INVOKE } from '../../shared/contract';
+import type { Api, EventName } from '../../shared/contract';
+import { EVENT_NAMES, IPC_EVENT, IPC_INVOKE, IPC_SUBSCRIBE } from '../../shared/contract';
 import { validateCall } from '../../shared/validate';
 import type { Logger } from '../core/logger';
 import type { TrustedPage } from './ipc-guard';
@@ -16,7 +18,8 @@ export type IpcReply = { ok: true; value: unknown } | { ok: false; error: string
 
 export interface IpcOptions {
   engine: Api;
-  window: BrowserWindow;
+  /** The window while it exists (closing it destroys it). */
+  window: () => BrowserWindow | null;
   trusted: TrustedPage;
   /** Opened by openLogs. */
   logsDir: string;
@@ -25,20 +28,28 @@ export interface IpcOptions {
   log: Logger;
 }
 
-function fromOurPage(event: IpcMainInvokeEvent, opts: IpcOptions): boolean {
+function fromOurPage(event: IpcMainInvokeEvent | IpcMainEvent, opts: IpcOptions): boolean {
   const frame = event.senderFrame;
+  const win = opts.window();
   // Only the main frame of our own window: not another window, not an iframe, not a stale frame.
   return (
-    !opts.window.isDestroyed() &&
-    event.sender === opts.window.webContents &&
+    !!win &&
+    !win.isDestroyed() &&
+    event.sender === win.webContents &&
     frame !== null &&
-    frame === opts.window.webContents.mainFrame &&
+    frame === win.webContents.mainFrame &&
     isTrustedSender(frame.url, opts.trusted)
   );
 }
 
-/** Registers the handler and the event forwarding; returns a function that removes both. */
-export function registerIpc(opts: IpcOptions): () => void {
+/** The IPC bridge; `pageGone` drops the page's subscriptions (its window closed or reloaded). */
+export interface IpcBridge {
+  pageGone(): void;
+  dispose(): void;
+}
+
+/** Registers the handlers; events flow as the page subscribes (IPC_SUBSCRIBE). */
+export function registerIpc(opts: IpcOptions): IpcBridge {
   // Bound: Engine.invoke is a method, and a bare reference to it loses its `this`.
   const invoke = opts.engine.invoke.bind(opts.engine) as (
     name: string,
@@ -68,14 +79,35 @@ export function registerIpc(opts: IpcOptions): () => void {
     }
   });
 
-  const unsubscribe = EVENT_NAMES.map((name) =>
-    opts.engine.on(name, (payload) => {
-      if (!opts.window.isDestroyed()) opts.window.webContents.send(IPC_EVENT, name, payload);
-    }),
-  );
+  // The page's subscriptions: event name → the engine's unsubscribe.
+  const subscribed = new Map<EventName, () => void>();
+  const events: readonly string[] = EVENT_NAMES;
+  const onSubscribe = (event: IpcMainEvent, name: unknown, on: unknown) => {
+    if (!fromOurPage(event, opts) || typeof name !== 'string' || !events.includes(name)) return;
+    const eventName = name as EventName;
+    if (on === true && !subscribed.has(eventName)) {
+      const off = opts.engine.on(eventName, (payload) => {
+        const win = opts.window();
+        if (win && !win.isDestroyed()) win.webContents.send(IPC_EVENT, eventName, payload);
+      });
+      subscribed.set(eventName, off);
+    } else if (on === false) {
+      subscribed.get(eventName)?.();
+      subscribed.delete(eventName);
+    }
+  };
+  ipcMain.on(IPC_SUBSCRIBE, onSubscribe);
+  const pageGone = () => {
+    for (const off of subscribed.values()) off();
+    subscribed.clear();
+  };
 
-  return () => {
-    ipcMain.removeHandler(IPC_INVOKE);
-    for (const off of unsubscribe) off();
+  return {
+    pageGone,
+    dispose: () => {
+      ipcMain.removeHandler(IPC_INVOKE);
+      ipcMain.removeListener(IPC_SUBSCRIBE, onSubscribe);
+      pageGone();
+    },
   };
 }

@@ -1,5 +1,7 @@
 /**
- * The main window: hardened per the Electron security checklist, hidden to the tray on close.
+ * The main window: hardened per the Electron security checklist. Closing it destroys it, and its
+ * renderer process with it (tens of MiB at 20k tracks): sharing goes on from the tray, and the
+ * window is made again when the user opens it.
  */
 import { BrowserWindow, Notification, session, shell } from 'electron';
 import { rendererCsp } from '../core/remote/csp';
@@ -11,16 +13,19 @@ export interface MainWindowOptions {
   indexHtml: string;
   /** The Vite dev server (ELECTRON_RENDERER_URL), in development only. */
   devUrl?: string;
-  /** False when launched at login: stay in the tray. */
-  show: boolean;
   icon?: string;
+  /** Called with each new window, before its page loads. */
+  onCreated?: (window: BrowserWindow) => void;
+  /** Called when a window has closed (its page is gone). */
+  onClosed?: () => void;
 }
 
 export interface MainWindow {
-  window: BrowserWindow;
-  /** Shows and focuses the window (tray click, second launch). */
+  /** The window while one exists. */
+  current(): BrowserWindow | null;
+  /** Shows and focuses the window, making it first if needed (tray, second launch, start). */
   reveal(): void;
-  /** Lets the next close really close (called on quit). */
+  /** Quitting: closing no longer says that sharing goes on. */
   allowClose(): void;
 }
 
@@ -34,8 +39,8 @@ function openExternally(url: string): void {
   }
 }
 
-/** Creates the window and loads the renderer. */
-export function createMainWindow(opts: MainWindowOptions): MainWindow {
+/** Makes a window and loads the renderer; it shows itself once its page is ready. */
+function makeWindow(opts: MainWindowOptions, onClose: (event: Electron.Event) => void) {
   const window = new BrowserWindow({
     width: 1040,
     height: 720,
@@ -67,6 +72,7 @@ export function createMainWindow(opts: MainWindowOptions): MainWindow {
   window.webContents.on('will-navigate', (event) => event.preventDefault());
   window.webContents.on('will-redirect', (event) => event.preventDefault());
 
+  opts.onCreated?.(window);
   if (opts.devUrl) {
     // The built index.html carries the CSP in a meta tag; the dev server does not, so add it here.
     const ws = opts.devUrl.replace(/^http/, 'ws');
@@ -79,32 +85,41 @@ export function createMainWindow(opts: MainWindowOptions): MainWindow {
   } else {
     void window.loadFile(opts.indexHtml);
   }
+  window.once('ready-to-show', () => window.show());
+  window.on('close', onClose);
+  return window;
+}
 
-  if (opts.show) window.once('ready-to-show', () => window.show());
-
+/** The window manager; no window exists until reveal(). */
+export function createMainWindow(opts: MainWindowOptions): MainWindow {
+  let window: BrowserWindow | null = null;
   let quitting = false;
   let toldAboutTray = false;
-  window.on('close', (event) => {
-    if (quitting) return;
-    // Closing the window keeps sharing: the app lives in the tray until Quit.
-    event.preventDefault();
-    window.hide();
-    if (!toldAboutTray && Notification.isSupported()) {
-      toldAboutTray = true;
-      new Notification({
-        title: 'tunecamp-share is still sharing',
-        body: 'It keeps running in the tray. Quit from the tray menu.',
-        silent: true,
-      }).show();
-    }
-  });
-
+  const onClose = () => {
+    // Closing the window keeps sharing: the app lives in the tray until Quit. Said once.
+    if (quitting || toldAboutTray || !Notification.isSupported()) return;
+    toldAboutTray = true;
+    new Notification({
+      title: 'tunecamp-share is still sharing',
+      body: 'It keeps running in the tray. Quit from the tray menu.',
+      silent: true,
+    }).show();
+  };
   return {
-    window,
+    current: () => (window && !window.isDestroyed() ? window : null),
     reveal: () => {
-      if (window.isMinimized()) window.restore();
-      window.show();
-      window.focus();
+      if (window && !window.isDestroyed()) {
+        if (window.isMinimized()) window.restore();
+        window.show();
+        window.focus();
+        return;
+      }
+      const made = makeWindow(opts, onClose);
+      window = made;
+      made.once('closed', () => {
+        if (window === made) window = null;
+        opts.onClosed?.();
+      });
     },
     allowClose: () => {
       quitting = true;
