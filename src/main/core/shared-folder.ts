@@ -165,10 +165,10 @@ export class SharedFolder extends EventEmitter<{
       this.reason = undefined;
       this.state = this.stateFromMode();
       const ms = Math.round(performance.now() - started);
-      // Says whether a start really came from the cache (0 files read) or had to read tags.
+      // For the log file (not the activity feed): whether a start really came from the cache.
       this.emit(
         'log',
-        'info',
+        'detail',
         `Scanned ${this.options.path}: ${result.tracks} tracks, tags read from ${result.readFromDisk} files, the rest from the cache (${ms} ms)`,
       );
       // Every skipped file and its reason, once per scan, in the log; the summary in the activity.
