@@ -395,14 +395,9 @@ export class Engine implements Api {
     const errors: string[] = [];
     for (const raw of paths) {
       const p = path.resolve(raw);
-      const problem = await checkFolder(p);
+      const problem = folderConflict(this.folders.paths(), p) ?? (await checkFolder(p));
       if (problem) {
         errors.push(problem);
-        continue;
-      }
-      const conflict = folderConflict(this.folders.paths(), p);
-      if (conflict) {
-        errors.push(conflict);
         continue;
       }
       const settings = this.opts.settings.get();
