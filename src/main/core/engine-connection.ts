@@ -1,6 +1,6 @@
 import type { ConnectionStatus, ConnectResult, ManifestTrack } from '../../shared/contract';
 import { describeSaveError } from './fs/fs-errors';
-import { ConflictWatch, fetchPeerStatus } from './server-watch';
+import { ServerSide } from './server-side';
 import { lookupSessionUsername, loginWithPassword, usernameFromToken } from './server-auth';
 import type { SecretStore, SettingsStore } from './settings/store';
 import type { TransferManager } from './transfers/transfer-manager';
@@ -21,9 +21,7 @@ export interface EngineConnectionOptions {
   onServerDownloads?: (allowed: boolean | undefined) => void;
 }
 
-/** Shown in the log and the window when the server's admin has switched peer downloads off. */
-export const STREAMING_ONLY =
-  'This server allows streaming only: its admin has switched off peer downloads, so listeners cannot download your tracks.';
+export { STREAMING_ONLY } from './server-side';
 
 /** How long `connect` waits for the first verdict of a new server/token pair. */
 const CONNECT_VERDICT_MS = 15_000;
@@ -44,11 +42,18 @@ export class EngineConnection {
   private lastState: ConnectionStatus['state'] | null = null;
   private sink: unknown = null;
   private askedSession: string | null = null;
-  private checkedSession: string | null = null;
-  private downloads: boolean | undefined;
-  private conflictWatch: ConflictWatch | null = null;
+  private readonly server: ServerSide;
 
-  constructor(private readonly opts: EngineConnectionOptions) {}
+  constructor(private readonly opts: EngineConnectionOptions) {
+    this.server = new ServerSide({
+      onLog: (level, message) => opts.onLog(level, message),
+      onDownloads: (allowed) => {
+        this.setStatus({ ...this.current });
+        opts.onServerDownloads?.(allowed);
+      },
+      conflictPollMs: opts.tunnel?.conflictPollMs,
+    });
+  }
 
   get status(): ConnectionStatus {
     return this.current;
@@ -60,7 +65,7 @@ export class EngineConnection {
 
   /** The server's global download switch as last read; undefined until read. */
   get serverAllowsDownloads(): boolean | undefined {
-    return this.downloads;
+    return this.server.downloads;
   }
 
   /** A new manifest for the live tunnel (which resends it in full on every new session). */
@@ -190,7 +195,7 @@ export class EngineConnection {
   }
 
   private async closeTunnel(): Promise<void> {
-    this.stopConflictWatch();
+    this.server.stopWatch();
     const t = this.tunnel;
     this.tunnel = null;
     this.setSink(null);
@@ -219,58 +224,15 @@ export class EngineConnection {
     this.opts.transfers.setSink(sink);
   }
 
-  /** Reads the server's download switch once per session; logs and reports a change. */
-  private async checkServerStatus(server: string, sessionId: string): Promise<void> {
-    if (this.checkedSession === sessionId) return;
-    this.checkedSession = sessionId;
-    const status = await fetchPeerStatus(server);
-    if (!status || status.allowDownloads === this.downloads) return;
-    const before = this.downloads;
-    this.downloads = status.allowDownloads;
-    if (!status.allowDownloads) this.opts.onLog('warn', STREAMING_ONLY);
-    else if (before === false) this.opts.onLog('info', 'This server allows downloads again.');
-    this.setStatus({ ...this.current });
-    this.opts.onServerDownloads?.(this.downloads);
-  }
-
-  /** While backing off from another sharer on this account, watches for that sharer to quit. */
-  private watchConflict(s: ConnectionStatus): void {
-    const conflict = s.state === 'waiting' && s.problem?.code === 'conflict';
-    const username = this.current.username;
-    if (!conflict || !username || !this.token || !s.server) return this.stopConflictWatch();
-    if (this.conflictWatch) return;
-    const tunnel = this.tunnel;
-    this.conflictWatch = new ConflictWatch({
-      server: s.server,
-      token: this.token,
-      username,
-      pollMs: this.opts.tunnel?.conflictPollMs,
-      onGone: () => {
-        this.conflictWatch = null;
-        if (this.tunnel !== tunnel) return;
-        this.opts.onLog('info', 'The other sharer on this account has quit: reconnecting now.');
-        tunnel?.retryNow();
-      },
-    });
-    this.conflictWatch.start();
-  }
-
-  private stopConflictWatch(): void {
-    this.conflictWatch?.stop();
-    this.conflictWatch = null;
-  }
-
   private setStatus(s: ConnectionStatus): void {
     const username = this.opts.settings.get().username || undefined;
     this.current = { ...s, username: s.username ?? username };
-    if (this.downloads !== undefined) this.current.serverAllowsDownloads = this.downloads;
+    const downloads = this.server.downloads;
+    if (downloads !== undefined) this.current.serverAllowsDownloads = downloads;
     if (s.state === 'connected' && s.sessionId && !this.current.username) {
       void this.learnUsername(s.server ?? '', s.sessionId);
     }
-    if (s.state === 'connected' && s.sessionId && s.server) {
-      void this.checkServerStatus(s.server, s.sessionId);
-    }
-    this.watchConflict(this.current);
+    this.server.onStatus(this.current, this.token, this.tunnel);
     if (s.state !== this.lastState) {
       this.lastState = s.state;
       if (s.state === 'connected') this.opts.onLog('info', `Sharing with ${s.server ?? 'server'}`);
