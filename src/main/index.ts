@@ -5,6 +5,8 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, dialog, safeStorage } from 'electron';
+import type { Api } from '../shared/contract';
+import { deferredApi } from './core/deferred-api';
 import { Engine } from './core/engine';
 import { lockStateDir } from './core/fs/state-lock';
 import { createLogger } from './core/logger';
@@ -59,19 +61,9 @@ async function start(): Promise<void> {
     await secrets.setToken(settings.legacyToken);
 
   const choose = () => pickFolders(parent());
-  const core = await Engine.create({
-    stateDir: userData,
-    settings,
-    secrets,
-    host: 'desktop',
-    version: app.getVersion(),
-    log,
-    logsDir,
-    pickFolders: choose,
-    coverResizer: resizeWithNativeImage,
-  });
-  engine = core;
-  cleanups.push(serveCovers(core.covers));
+  // The window loads while the engine opens its scan cache: its calls wait for the engine.
+  let opened!: (api: Api) => void;
+  const engineReady = new Promise<Api>((resolve) => (opened = resolve));
   const trusted = {
     file: pathToFileURL(indexHtml).href,
     devOrigin: devUrl && new URL(devUrl).origin,
@@ -93,7 +85,7 @@ async function start(): Promise<void> {
   });
   main = win;
   const ipc = registerIpc({
-    engine: core,
+    engine: deferredApi(engineReady),
     window: () => win.current(),
     trusted,
     logsDir,
@@ -103,6 +95,21 @@ async function start(): Promise<void> {
   cleanups.push(() => ipc.dispose());
   // At login the app starts in the tray: no window, no renderer, until the user opens it.
   if (!launchedHidden(process.argv)) win.reveal();
+
+  const core = await Engine.create({
+    stateDir: userData,
+    settings,
+    secrets,
+    host: 'desktop',
+    version: app.getVersion(),
+    log,
+    logsDir,
+    pickFolders: choose,
+    coverResizer: resizeWithNativeImage,
+  });
+  engine = core;
+  opened(core);
+  cleanups.push(serveCovers(core.covers));
 
   const report = (what: string) => (err: unknown) => log.warn(`${what}: ${(err as Error).message}`);
   const addFolders = async () => {

@@ -6,7 +6,7 @@ import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type Hub } from '../hub/emulator';
 import { desktopMissing, startDesktopSession, type DesktopSession } from './desktop-session';
-import { buildApp, launchApp, screenshot, type RunningApp } from './harness';
+import { buildApp, launchApp, screenshot, type RunningApp, expectNoErrors } from './harness';
 
 const skip = desktopMissing();
 let session: DesktopSession;
@@ -49,6 +49,6 @@ describe.skipIf(skip)('first launch of the real app', () => {
       .poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 15_000 })
       .toMatch(/^Sharing \d+ tracks? with 127\.0\.0\.1/);
     expect(hub.sessions().map((s) => s.username)).toEqual(['maria']);
-    expect(await running.errors()).toEqual([]);
+    await expectNoErrors(running);
   }, 120_000);
 });

@@ -157,6 +157,12 @@ export async function launchApp(opts: LaunchOptions): Promise<RunningApp> {
   };
 }
 
+/** Fails with every error the app reported, in full (an array diff would hide them). */
+export async function expectNoErrors(running: RunningApp): Promise<void> {
+  const errors = await running.errors();
+  if (errors.length > 0) throw new Error(`the app reported errors:\n${errors.join('\n')}`);
+}
+
 /** True while a process with this pid exists. */
 export function alive(pid: number): boolean {
   try {

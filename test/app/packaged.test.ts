@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS, tempDir } from '../e2e/helpers';
 import { startHub, type Hub } from '../hub/emulator';
 import { desktopMissing, startDesktopSession, type DesktopSession } from './desktop-session';
-import { launchApp, ROOT, type RunningApp } from './harness';
+import { launchApp, ROOT, type RunningApp, expectNoErrors } from './harness';
 import { startTrayHost, type TrayHost } from './tray-host';
 
 const skip = desktopMissing();
@@ -97,7 +97,7 @@ describe.skipIf(skip)('the packaged app', () => {
     ).toEqual(['Home', "Sinner's Prayer"]);
     const log = await readFile(path.join(running.stateDir, 'logs', 'tunecamp-share.log'), 'utf8');
     expect(log).not.toMatch(/Tags are read on the main thread/);
-    expect(await running.errors()).toEqual([]);
+    await expectNoErrors(running);
   }, 60_000);
 
   it('writes the autostart entry with --hidden while "Start at login" is on, and removes it when off', async () => {

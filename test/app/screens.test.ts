@@ -15,7 +15,7 @@ import { startHub, type Hub } from '../hub/emulator';
 import { CORPUS, tempDir } from '../e2e/helpers';
 import { gridCovers, showView } from '../e2e/ui-helpers';
 import { desktopMissing, startDesktopSession, type DesktopSession } from './desktop-session';
-import { buildApp, launchApp, screenshot, type RunningApp } from './harness';
+import { buildApp, launchApp, screenshot, type RunningApp, expectNoErrors } from './harness';
 import { horizontalOverflow, listen, taggedWav, type Listener } from './screens-helpers';
 
 const skip = desktopMissing();
@@ -223,6 +223,6 @@ describe.skipIf(skip)('the real window, looked at', () => {
     }
     await resize(1040, 720);
     for (const l of listeners.splice(0)) l.stop();
-    expect(await running.errors()).toEqual([]);
+    await expectNoErrors(running);
   }, 90_000);
 });

@@ -8,7 +8,13 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type Hub } from '../hub/emulator';
 import { desktopMissing, startDesktopSession, type DesktopSession } from './desktop-session';
-import { buildApp, launchApp, type DialogAnswers, type RunningApp } from './harness';
+import {
+  buildApp,
+  launchApp,
+  type DialogAnswers,
+  type RunningApp,
+  expectNoErrors,
+} from './harness';
 import { startKeyring } from './keyring';
 
 const skip = desktopMissing(['gnome-keyring-daemon']);
@@ -94,12 +100,12 @@ describe.skipIf(skip)('the token at rest', () => {
       TOKEN,
     );
     expect(await consentAsked(running)).toBe(0);
-    expect(await running.errors()).toEqual([]);
+    await expectNoErrors(running);
     await quit(running);
 
     const again = await launch(s, { config: running.config });
     await hub.waitFor(() => hub.sessions().length === 1, 15_000);
-    expect(await again.errors()).toEqual([]);
+    await expectNoErrors(again);
     await quit(again);
   }, 120_000);
 

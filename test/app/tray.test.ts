@@ -13,7 +13,7 @@ import { fetchAll, makeWav, tempDir } from '../e2e/helpers';
 import { showView } from '../e2e/ui-helpers';
 import { startHub, type Hub } from '../hub/emulator';
 import { desktopMissing, startDesktopSession, type DesktopSession } from './desktop-session';
-import { alive, buildApp, launchApp, type RunningApp } from './harness';
+import { alive, buildApp, launchApp, type RunningApp, expectNoErrors } from './harness';
 import { startTrayHost, type TrayHost } from './tray-host';
 
 const skip = desktopMissing();
@@ -221,7 +221,7 @@ describe.skipIf(skip)('the tray, read over D-Bus', () => {
   }, 60_000);
 
   it('quits from the menu', async () => {
-    expect(await running.errors()).toEqual([]);
+    await expectNoErrors(running);
     const pid = running.pid;
     // The app may be gone before it answers the click; that is the click working.
     await host.click('Quit').catch((err: Error) => expect(err.message).toMatch(/disconnected/));
