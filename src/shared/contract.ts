@@ -171,6 +171,24 @@ export interface Settings {
   rescanIntervalHours: number;
   /** Rescan interval in seconds for folders that cannot be watched. */
   pollIntervalSeconds: number;
+  /** The LAN range server (off by default). */
+  lan: LanSettings;
+}
+
+/** The LAN range server: `GET /track/{id}` for devices holding a LAN token (docs/LAN.md). */
+export interface LanSettings {
+  enabled: boolean;
+  /** TCP port; 0 picks a free one at each start. */
+  port: number;
+  /** Address to bind: `0.0.0.0` (every IPv4 interface), `::`, or one interface's address. */
+  host: string;
+}
+
+/** A device allowed to read over the LAN; its token is shown once, when created. */
+export interface LanDevice {
+  name: string;
+  /** Epoch ms. */
+  createdAt: number;
 }
 
 /**
@@ -198,6 +216,8 @@ export interface Snapshot {
   secretsEncrypted: boolean;
   /** Where the token in use really is (absent without a token, or when the host does not say). */
   tokenLocation?: TokenLocation;
+  /** The LAN server's port while it listens (absent when off). */
+  lanPort?: number;
 }
 
 /** A coalesced change of the library (PROTOCOL has no delta; the engine republishes in full). */
@@ -242,6 +262,7 @@ export interface Commands {
           | 'defaultExclude'
           | 'rescanIntervalHours'
           | 'pollIntervalSeconds'
+          | 'lan'
         >
       >,
     ],
@@ -251,6 +272,12 @@ export interface Commands {
   pickFolders: [[], string[]];
   /** Desktop only: open the logs folder. Headless answers the path. */
   openLogs: [[], string];
+  /** Devices holding a LAN token. */
+  listLanDevices: [[], LanDevice[]];
+  /** Creates a LAN token for a named device; the answer is the only time the token is shown. */
+  createLanToken: [[string], { name: string; token: string }];
+  /** Revokes one device's LAN token and cuts its open streams; false when no such device. */
+  revokeLanToken: [[string], boolean];
 }
 
 export type CommandName = keyof Commands;
@@ -286,6 +313,9 @@ export const COMMAND_NAMES = [
   'updateSettings',
   'pickFolders',
   'openLogs',
+  'listLanDevices',
+  'createLanToken',
+  'revokeLanToken',
 ] as const satisfies readonly CommandName[];
 
 export const EVENT_NAMES = [

@@ -3,7 +3,7 @@
  * remote-control WebSocket). Every argument tuple is checked against the shape in `Commands` and
  * rebuilt from known fields only, so nothing unexpected reaches the engine.
  */
-import type { CommandArgs, CommandName, DownloadPolicy, Settings } from './contract';
+import type { CommandArgs, CommandName, DownloadPolicy, LanSettings, Settings } from './contract';
 import { COMMAND_NAMES } from './contract';
 
 /** Outcome of a validation: the cleaned value, or a message saying what was wrong. */
@@ -101,6 +101,21 @@ function server(v: unknown): string {
   return s;
 }
 
+/** The LAN switch: a port and an IP address to bind (a name would be resolved behind our back). */
+function lan(v: unknown): LanSettings {
+  const o = record(v, 'lan', ['enabled', 'port', 'host']);
+  const host = str(o.host, 'lan.host', 64);
+  if (!/^[0-9a-fA-F:.]+$/.test(host)) fail('lan.host must be an IP address');
+  return {
+    enabled: bool(o.enabled, 'lan.enabled'),
+    port: num(o.port, 'lan.port', 0, 65535, true),
+    host,
+  };
+}
+
+/** A LAN device name (the engine checks the characters; this bounds the size). */
+const deviceName = (v: unknown) => str(v, 'device name', 64);
+
 type PatchKey = keyof CommandArgs<'updateSettings'>[0];
 
 /**
@@ -115,6 +130,7 @@ const PATCH_CHECKS: { [K in PatchKey]-?: (v: unknown) => Settings[K] } = {
   defaultExclude: (v) => list(v, 'defaultExclude', LIMITS.patterns, pattern),
   rescanIntervalHours: (v) => num(v, 'rescanIntervalHours', 0.25, 168, false),
   pollIntervalSeconds: (v) => num(v, 'pollIntervalSeconds', 10, 86_400, true),
+  lan,
 };
 
 const PATCH_KEYS = Object.keys(PATCH_CHECKS);
@@ -130,6 +146,9 @@ const VALIDATORS: { [K in CommandName]: (args: unknown[]) => CommandArgs<K> } = 
   signOut: (a) => (arity(a, 0), []),
   pickFolders: (a) => (arity(a, 0), []),
   openLogs: (a) => (arity(a, 0), []),
+  listLanDevices: (a) => (arity(a, 0), []),
+  createLanToken: (a) => (arity(a, 1), [deviceName(a[0])]),
+  revokeLanToken: (a) => (arity(a, 1), [deviceName(a[0])]),
   connect: (a) => {
     arity(a, 1);
     const o = record(a[0], 'connection details', ['server', 'token']);

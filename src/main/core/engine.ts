@@ -20,6 +20,10 @@ import { FolderSet } from './folder-set';
 import { SCAN_HEAP_POLICY_MIN_TRACKS, setScanHeapPolicy } from './heap-policy';
 import { checkFolder } from './folder-check';
 import { folderConflict } from './folders';
+import type { LanLimits } from './lan/lan-server';
+import { LanService } from './lan/lan-service';
+import { LanTokens } from './lan/lan-tokens';
+import type { LanTrack } from './lan/serve-track';
 import { Library, type LibraryOptions } from './library/library';
 import { sharedParsePool } from './library/parse-pool';
 import { ScanCache } from './library/scan-cache';
@@ -54,6 +58,8 @@ export interface EngineOptions {
   logsDir?: string;
   /** Shrinks cover pictures (the desktop's nativeImage); headless serves them unresized. */
   coverResizer?: CoverResizer;
+  /** LAN server knobs (tests shorten timeouts and the token file poll). */
+  lan?: { limits?: Partial<LanLimits>; tokenPollMs?: number };
 }
 
 const STATS_FILE = 'stats.json';
@@ -82,6 +88,8 @@ export class Engine implements Api {
   private readonly activity = new ActivityLog();
   /** Cover thumbnails by track id, made lazily on request, cached in `<stateDir>/covers`. */
   readonly covers: CoverStore;
+  /** The LAN range server and its device tokens (docs/LAN.md). */
+  private readonly lan: LanService;
   private statsTimer: NodeJS.Timeout | null = null;
   private transfersTimer: NodeJS.Timeout | null = null;
   private offParseWarning: (() => void) | null = null;
@@ -102,13 +110,14 @@ export class Engine implements Api {
       (text) => JSON.parse(text) as unknown,
       () => undefined,
     );
-    return new Engine(opts, cache, stats);
+    return new Engine(opts, cache, stats, await LanTokens.open(opts.stateDir));
   }
 
   private constructor(
     private readonly opts: EngineOptions,
     cache: ScanCache,
     stats: unknown,
+    lanTokens: LanTokens,
   ) {
     this.log = opts.log ?? silentLogger;
     this.cache = cache;
@@ -118,6 +127,13 @@ export class Engine implements Api {
       locate: (id) => this.resolveTrack(id)?.path,
       resize: opts.coverResizer,
       log: this.log,
+    });
+    this.lan = new LanService(lanTokens, {
+      resolve: (id) => this.lanTrack(id),
+      onStale: (id) => void this.refreshTrack(id),
+      note: (level, message) => this.note(level, message),
+      log: this.log,
+      ...opts.lan,
     });
     const s = opts.settings.get();
     this.transfers = new TransferManager({
@@ -185,6 +201,7 @@ export class Engine implements Api {
     this.started = true;
     for (const problem of this.opts.settings.problems) this.note('warn', `Settings: ${problem}`);
     for (const warning of this.cache.warnings) this.note('warn', warning);
+    if (this.lan.tokens.problem) this.note('warn', `LAN devices: ${this.lan.tokens.problem}`);
     this.offParseWarning = onParsePoolWarning((w) => this.note('warn', w));
     this.cache.on('warning', (w) => this.note('warn', w));
     const settings = this.opts.settings.get();
@@ -194,6 +211,7 @@ export class Engine implements Api {
     }
     this.publishNow();
     await this.connection.restart();
+    await this.lan.apply(settings.lan);
     this.scheduleSafetyRescan();
     this.statsTimer = setInterval(() => void this.saveStats(), 60_000);
     this.statsTimer.unref();
@@ -211,6 +229,7 @@ export class Engine implements Api {
       if (t) clearTimeout(t);
     }
     await this.connection.stop();
+    await this.lan.close();
     await this.transfers.close();
     await this.folders.closeAll();
     const unsaved: string[] = [];
@@ -251,6 +270,7 @@ export class Engine implements Api {
     });
     this.publishNow();
     this.scheduleFolders();
+    await this.lan.apply(next.lan);
     if (
       prev.server !== next.server ||
       prev.allowDownloads !== next.allowDownloads ||
@@ -359,10 +379,22 @@ export class Engine implements Api {
         uploadRateLimit: next.uploadRateLimit,
       });
       this.scheduleSafetyRescan();
+      if (patch.lan) await this.lan.apply(next.lan);
       return next;
     },
     pickFolders: async () => (this.opts.pickFolders ? this.opts.pickFolders() : []),
     openLogs: async () => this.opts.logsDir ?? this.opts.stateDir,
+    listLanDevices: async () => this.lan.tokens.list(),
+    createLanToken: async (name) => {
+      const created = await this.lan.tokens.create(name);
+      this.note('info', `LAN device "${created.name}" added`);
+      return created;
+    },
+    revokeLanToken: async (name) => {
+      const revoked = await this.lan.tokens.revoke(name);
+      if (revoked) this.note('info', `LAN device "${name.trim()}" revoked`);
+      return revoked;
+    },
   };
 
   private snapshot(): Snapshot {
@@ -380,6 +412,7 @@ export class Engine implements Api {
       host: this.opts.host,
       secretsEncrypted: this.opts.secrets.encrypted,
       tokenLocation: this.tokenLocation(),
+      lanPort: this.lan.port,
     };
   }
 
@@ -433,6 +466,13 @@ export class Engine implements Api {
     if (!e || this.offlineRoots().has(e.root)) return undefined;
     const allow = this.manifestEntryAllow(id);
     return { path: e.path, size: e.size, mtimeMs: e.mtimeMs, title: e.title, allowDownload: allow };
+  }
+
+  /** What the LAN server may serve for an id: a published track in a folder that is online. */
+  private lanTrack(id: string): LanTrack | undefined {
+    const e = this.library.get(id);
+    if (!e || this.offlineRoots().has(e.root)) return undefined;
+    return { id: e.id, path: e.path, size: e.size, mtimeMs: e.mtimeMs, mimeType: e.mimeType };
   }
 
   private manifestEntryAllow(id: string): boolean {

@@ -28,6 +28,7 @@ describe('defaultSettings', () => {
       defaultExclude: [],
       rescanIntervalHours: 6,
       pollIntervalSeconds: 60,
+      lan: { enabled: false, port: 47310, host: '0.0.0.0' },
     });
     expect(defaultSettings()).not.toBe(defaultSettings());
     expect(defaultSettings().folders).not.toBe(defaultSettings().folders);

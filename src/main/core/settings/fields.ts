@@ -1,5 +1,11 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
-import type { DownloadPolicy, FolderOptions, Settings } from '../../../shared/contract';
+import type {
+  DownloadPolicy,
+  FolderOptions,
+  LanSettings,
+  Settings,
+} from '../../../shared/contract';
 
 /**
  * One checker per settings field. A checker returns the (possibly clamped or cleaned) value, or
@@ -11,6 +17,9 @@ export type FieldCheck<K extends keyof Settings> = (
   value: unknown,
   problems: string[],
 ) => Settings[K] | undefined;
+
+/** The LAN server's port unless the user picks another (fixed, so players can keep their URLs). */
+export const DEFAULT_LAN_PORT = 47310;
 
 const POLICIES: readonly DownloadPolicy[] = ['inherit', 'allow', 'deny'];
 const TRACK_ID = /^[0-9a-f]{1,128}$/;
@@ -144,6 +153,31 @@ const trackOverrides: FieldCheck<'trackOverrides'> = (v, problems) => {
   return out;
 };
 
+/**
+ * The LAN switch. Missing fields take their defaults; the host must be an IP literal, since a
+ * name would be resolved by whoever controls DNS.
+ */
+const lan: FieldCheck<'lan'> = (v, problems) => {
+  if (!isRecord(v)) {
+    problems.push(`Setting "lan" must be an object (got ${describe(v)}).`);
+    return undefined;
+  }
+  const out: LanSettings = { enabled: false, port: DEFAULT_LAN_PORT, host: '0.0.0.0' };
+  if (v.enabled !== undefined) out.enabled = flag('lan.enabled')(v.enabled, problems) ?? false;
+  if (v.port !== undefined)
+    out.port = num('lan.port', 0, 65535, true)(v.port, problems) ?? out.port;
+  if (v.host !== undefined) {
+    const host = typeof v.host === 'string' ? v.host.trim() : '';
+    if (isIP(host) !== 0) out.host = host;
+    else problems.push(`Setting "lan.host" must be an IP address (got ${describe(v.host)}).`);
+  }
+  for (const k of Object.keys(v)) {
+    if (!['enabled', 'port', 'host'].includes(k))
+      problems.push(`Unknown setting "lan.${k}" ignored.`);
+  }
+  return out;
+};
+
 /** The checker of every settings field except `schemaVersion` (which the schema owns). */
 export const FIELD_CHECKS: { [K in Exclude<keyof Settings, 'schemaVersion'>]: FieldCheck<K> } = {
   server: text('server'),
@@ -159,4 +193,5 @@ export const FIELD_CHECKS: { [K in Exclude<keyof Settings, 'schemaVersion'>]: Fi
   defaultExclude: (v, problems) => patterns('Setting "defaultExclude"', v, problems),
   rescanIntervalHours: num('rescanIntervalHours', 0.25, 168, false),
   pollIntervalSeconds: num('pollIntervalSeconds', 10, 86_400, true),
+  lan,
 };

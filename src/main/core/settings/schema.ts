@@ -1,5 +1,7 @@
 import type { Settings } from '../../../shared/contract';
-import { FIELD_CHECKS, describe, isRecord } from './fields';
+import { DEFAULT_LAN_PORT, FIELD_CHECKS, describe, isRecord } from './fields';
+
+export { DEFAULT_LAN_PORT } from './fields';
 
 /** The schema version this build writes. Older files are migrated on load (see migrateSettings). */
 export const CURRENT_SCHEMA_VERSION = 1;
@@ -21,6 +23,8 @@ export function defaultSettings(): Settings {
     defaultExclude: [],
     rescanIntervalHours: 6,
     pollIntervalSeconds: 60,
+    // Off until the user turns it on; then every IPv4 interface, as LAN players need (docs/LAN.md).
+    lan: { enabled: false, port: DEFAULT_LAN_PORT, host: '0.0.0.0' },
   };
 }
 

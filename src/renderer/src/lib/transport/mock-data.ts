@@ -206,6 +206,7 @@ export function mockSettings(): Settings {
     defaultExclude: ['*.tmp', '.DS_Store', 'Thumbs.db'],
     rescanIntervalHours: 24,
     pollIntervalSeconds: 60,
+    lan: { enabled: false, port: 47310, host: '0.0.0.0' },
   };
 }
 

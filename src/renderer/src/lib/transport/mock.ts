@@ -191,6 +191,9 @@ export function createMockApi(
     },
     pickFolders: () => ['/home/maria/Music/New Album'],
     openLogs: () => '/home/maria/.config/tunecamp-share/logs',
+    listLanDevices: () => [],
+    createLanToken: (name) => ({ name, token: 'tcl_mock' }),
+    revokeLanToken: () => false,
   };
 
   let byId: Map<string, (typeof tracks)[number]> | undefined;
