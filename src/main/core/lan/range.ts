@@ -30,6 +30,13 @@ function digits(s: string): number {
   return s.length > MAX_DIGITS ? Infinity : Number(s);
 }
 
+/** `a < b` for strings of decimal digits of any length. */
+function decimalLess(a: string, b: string): boolean {
+  const x = a.replace(/^0+(?=\d)/, '');
+  const y = b.replace(/^0+(?=\d)/, '');
+  return x.length !== y.length ? x.length < y.length : x < y;
+}
+
 /** Trims optional whitespace (space and tab only, RFC 9110 `OWS`). */
 function ows(s: string): string {
   let a = 0;
@@ -50,7 +57,8 @@ function ows(s: string): string {
 export function parseRange(header: string | undefined, size: number): RangeDecision {
   if (header === undefined || header.length > MAX_HEADER) return NONE;
   const eq = header.indexOf('=');
-  if (eq < 0 || ows(header.slice(0, eq)).toLowerCase() !== 'bytes') return NONE;
+  // The unit is a token (no whitespace), compared case-insensitively (RFC 9110 14.1).
+  if (eq < 0 || header.slice(0, eq).toLowerCase() !== 'bytes') return NONE;
   // Node already trimmed the field value; an element may still carry OWS around commas.
   const specs = header
     .slice(eq + 1)
@@ -72,7 +80,9 @@ export function parseRange(header: string | undefined, size: number): RangeDecis
   }
   const first = digits(firstText);
   const last = lastText === '' ? Infinity : digits(lastText);
-  if (Number.isNaN(first) || Number.isNaN(last) || last < first) return NONE;
+  if (Number.isNaN(first) || Number.isNaN(last)) return NONE;
+  // Compared as digit strings: two positions too long for doubles are both Infinity.
+  if (lastText !== '' && decimalLess(lastText, firstText)) return NONE;
   if (first >= size) return { kind: 'unsatisfiable' };
   return { kind: 'range', start: first, end: Math.min(last, size - 1) };
 }
