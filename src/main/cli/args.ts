@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /** The daemon's parsed command line and environment. */
 export interface CliOptions {
   server?: string;
@@ -14,6 +16,10 @@ export interface CliOptions {
   uiPort?: number;
   uiHost: string;
   maxTransfers?: number;
+  /** `--lan`: serve tracks to LAN devices (implied by `--lan-port` / `--lan-host`). */
+  lan?: boolean;
+  lanPort?: number;
+  lanHost?: string;
   help: boolean;
   version: boolean;
 }
@@ -23,6 +29,7 @@ export class UsageError extends Error {}
 
 /** The help text (kept next to the parser so they cannot drift). */
 export const USAGE = `Usage: tunecamp-share --server URL --share DIR [DIR...] [options]
+       tunecamp-share lan-token create NAME | list | revoke NAME [--state-dir DIR]
 
 Shares music folders with a TuneCamp server over the peer tunnel.
 
@@ -39,6 +46,9 @@ Options:
   --ui-port PORT          serve the control window on 127.0.0.1:PORT (token in the printed URL)
   --ui-host HOST          address for --ui-port (default 127.0.0.1)
   --max-transfers N       concurrent transfers (default 6)
+  --lan                   serve tracks to devices on the local network (see: lan-token --help)
+  --lan-port PORT         port of the LAN server (default 47310; implies --lan)
+  --lan-host ADDR         address it binds (default 0.0.0.0, every IPv4 interface; implies --lan)
   -h, --help              this text
   -v, --version           the version
 `;
@@ -52,6 +62,8 @@ const VALUE_FLAGS = new Set([
   '--ui-port',
   '--ui-host',
   '--max-transfers',
+  '--lan-port',
+  '--lan-host',
 ]);
 
 /**
@@ -92,6 +104,12 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
       else if (flag === '--ui-host') o.uiHost = v;
       else if (flag === '--ui-port') o.uiPort = intIn(flag, v, 0, 65535);
       else if (flag === '--max-transfers') o.maxTransfers = intIn(flag, v, 1, 64);
+      else if (flag === '--lan-port') [o.lanPort, o.lan] = [intIn(flag, v, 0, 65535), true];
+      else if (flag === '--lan-host') {
+        // An address, not a name: a name would be resolved by whoever answers DNS.
+        if (isIP(v) === 0) throw new UsageError(`--lan-host takes an IP address, not "${v}".`);
+        [o.lanHost, o.lan] = [v, true];
+      }
       continue;
     }
     switch (flag) {
@@ -109,6 +127,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
         break;
       case '--allow-downloads':
         o.allowDownloads = true;
+        break;
+      case '--lan':
+        o.lan = true;
         break;
       case '--scan-only':
         o.scanOnly = true;

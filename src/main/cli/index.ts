@@ -6,6 +6,7 @@ import { loadConfigFile } from '../core/settings/config-file';
 import { parseArgs, USAGE, UsageError, type CliOptions } from './args';
 import { lockStateDir } from '../core/fs/state-lock';
 import { runDaemon } from './daemon';
+import { runLanToken } from './lan-token';
 import { EXIT } from './exit-codes';
 import { progressLine } from './output';
 import { defaultStateDir } from './paths';
@@ -19,6 +20,7 @@ const CLEAR_LINE = '\r\x1b[2K';
 
 /** Runs the daemon; resolves with the process exit code (`--scan-only`, refusals) or never. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  if (argv[0] === 'lan-token') return runLanToken(argv.slice(1), env);
   let o: CliOptions;
   try {
     o = parseArgs(argv, env);

@@ -8,6 +8,7 @@ import {
   type SettingsStore,
 } from '../core/settings/store';
 import { RunTokenStore } from './run-token';
+import { defaultSettings } from '../core/settings/schema';
 import { normalizeServerUrl } from '../core/tunnel/server-url';
 import type { CliOptions } from './args';
 
@@ -39,6 +40,10 @@ export function settingsFromOptions(
   }
   if (o.allowDownloads !== undefined) s.allowDownloads = o.allowDownloads;
   if (o.maxTransfers !== undefined) s.maxConcurrentTransfers = o.maxTransfers;
+  if (o.lan) {
+    const lan = { ...defaultSettings().lan, ...config.lan, enabled: true };
+    s.lan = { ...lan, port: o.lanPort ?? lan.port, host: o.lanHost ?? lan.host };
+  }
   return { settings: s };
 }
 
