@@ -43,6 +43,8 @@ export interface LanServerOptions {
   authorize: (req: IncomingMessage) => string | undefined;
   /** The file behind an id changed on disk: the library should look at it again. */
   onStale?: (id: string) => void;
+  /** Sees every request that passed the Host check, and its response (diagnostics, tests). */
+  onRequest?: (req: IncomingMessage, res: ServerResponse) => void;
   limits?: Partial<LanLimits>;
 }
 
@@ -143,6 +145,7 @@ export class LanServer {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     // Before anything else: a rebinding page's request carries its own host name.
     if (!isLanHost(req.headers.host)) return sendText(res, 403, 'Host not allowed');
+    this.opts.onRequest?.(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return sendText(res, 405, 'Only GET and HEAD');
