@@ -16,6 +16,7 @@ import { windowList } from './scenarios/window';
 import { desktop } from './scenarios/desktop';
 import { fairTwenty, streamCeiling, streamFour, streamOne } from './scenarios/stream';
 import { slowUplink } from './scenarios/uplink';
+import { lan } from './scenarios/lan';
 
 /** Scenarios in run order; later ones reuse the warm scan cache the first one leaves. */
 const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<void>> = {
@@ -32,6 +33,7 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<void>> = {
   scale,
   window: windowList,
   desktop,
+  lan,
 };
 
 function parse(argv: string[]): { config: BenchConfig; only: string[] } {
