@@ -23,17 +23,30 @@ import { BENCH_TOKEN } from '../lib/daemon';
 import { startBenchHub, waitPublished } from '../lib/hub';
 import type { Hub } from '../../test/hub/emulator';
 
-/** PSS of a process tree: each page shared by n processes counts 1/n in each. */
-export async function pssTree(pid: number): Promise<{ bytes: number; processes: number }> {
+/**
+ * PSS of a process tree (each page shared by n processes counts 1/n in each), in total and by
+ * Chromium process type (main, renderer, gpu-process, utility, zygote…).
+ */
+export async function pssTree(
+  pid: number,
+): Promise<{ bytes: number; processes: number; byType: string }> {
   let kb = 0;
   const pids = await processTree(pid);
+  const byType = new Map<string, number>();
   for (const p of pids) {
     const text = await readFile(`/proc/${p}/smaps_rollup`, 'utf8').catch(() => '');
-    kb += Number(/^Pss:\s+(\d+) kB/m.exec(text)?.[1] ?? 0);
+    const cmd = await readFile(`/proc/${p}/cmdline`, 'utf8').catch(() => '');
+    const pss = Number(/^Pss:\s+(\d+) kB/m.exec(text)?.[1] ?? 0);
+    const type = /--type=([\w-]+)/.exec(cmd)?.[1] ?? (p === pid ? 'main' : 'other');
+    byType.set(type, (byType.get(type) ?? 0) + pss);
+    kb += pss;
   }
-  return { bytes: kb * 1024, processes: pids.length };
+  const parts = [...byType].map(([t, k]) => `${t} ${Math.round(k / 1024)}`).join(', ');
+  return { bytes: kb * 1024, processes: pids.length, byType: parts };
 }
 
+/** BENCH_APP_ARGS: extra switches for the app (space-separated), to compare Chromium options. */
+const APP_ARGS = (process.env.BENCH_APP_ARGS ?? '').split(' ').filter(Boolean);
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Signs in with the bench token, storing it in a private file (no keyring in the session). */
@@ -60,16 +73,18 @@ async function appColdScan(
     sessionEnv: session.env,
     config: await ctx.tempDir('app-config'),
     dialogs: { messageBox: 0, openDialog: [corpus.dir] },
+    args: APP_ARGS,
   });
   const page = await running.window();
   await signIn(page, hub);
   await showView(page, 'Folders');
+  const t0 = performance.now();
+  // Through the same IPC the button uses; then, for the hidden case, the window closes at once.
+  const adding = page.evaluate((dir) => window.tunecamp!.invoke('addFolders', [dir]), corpus.dir);
   if (hidden) {
+    await adding;
     await running.app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.close());
   }
-  const t0 = performance.now();
-  // Through the same IPC the button uses, so a hidden window can start it too.
-  void page.evaluate((dir) => window.tunecamp!.invoke('addFolders', [dir]), corpus.dir);
   const p = await waitPublished(hub, {
     min: ctx.publishedCount ?? corpus.summary.tracks,
     settleMs: ctx.config.quick ? 1000 : 2000,
@@ -90,7 +105,7 @@ async function warmStart(
   const before = (await readFile(logFile, 'utf8').catch(() => '')).length;
   const wall0 = Date.now();
   const t0 = performance.now();
-  const child = spawn(await electronBinary(), ['--no-sandbox', appDir], {
+  const child = spawn(await electronBinary(), ['--no-sandbox', appDir, ...APP_ARGS], {
     env: { PATH: process.env.PATH, HOME: config, XDG_CONFIG_HOME: config, ...session.env },
     stdio: 'ignore',
   });
@@ -117,7 +132,10 @@ async function warmStart(
 /** The desktop scenario (`--only desktop`). */
 export async function desktop(ctx: BenchContext): Promise<void> {
   const corpus = await ctx.corpus(ctx.config.tracks);
-  const built = await buildApp();
+  // BENCH_APP: another build's app folder (out/, package.json, node_modules) for an A/B.
+  const built = process.env.BENCH_APP
+    ? { dir: process.env.BENCH_APP, remove: async () => undefined }
+    : await buildApp();
   const session = await startDesktopSession();
   try {
     for (let run = 0; run < ctx.config.runs; run++) {
@@ -163,7 +181,7 @@ export async function desktop(ctx: BenchContext): Promise<void> {
         let pss = await pssTree(cold.running.pid);
         ctx.add({
           key: 'desktop.pssOpen',
-          measures: `PSS summed over the app's ${pss.processes} processes, ${corpus.summary.tracks} tracks, idle, window open on Tracks`,
+          measures: `PSS summed over the app's ${pss.processes} processes, ${corpus.summary.tracks} tracks, idle, window open on Tracks (MiB by process: ${pss.byType})`,
           unit: 'MiB',
           values: [mib(pss.bytes)],
           target: '< 400 MiB',
@@ -176,7 +194,7 @@ export async function desktop(ctx: BenchContext): Promise<void> {
         pss = await pssTree(cold.running.pid);
         ctx.add({
           key: 'desktop.pssClosed',
-          measures: `the same after closing the window (${pss.processes} processes)`,
+          measures: `the same after closing the window (${pss.processes} processes; MiB by process: ${pss.byType})`,
           unit: 'MiB',
           values: [mib(pss.bytes)],
           target: '< 250 MiB',
