@@ -18,7 +18,7 @@ describe('scanning the real corpus', () => {
     lib.on('progress', (_root, p) => {
       if (p.done) progress.push(p.found);
     });
-    const res = await lib.scanRoot(CORPUS, { exclude: [] });
+    const res = await lib.scanRoot(CORPUS, { exclude: [], appOnly: true });
 
     const indexedPaths = new Set(lib.entries(CORPUS).map((e) => e.path));
     const skippedPaths = new Set(res.skipped.map((s) => s.path));

@@ -26,6 +26,16 @@ describe('audio formats by extension', () => {
       dff: 'audio/x-dff',
       mka: 'audio/x-matroska',
       webm: 'audio/webm',
+      // Formats only apps play (issue 17): skipped, or published for download only.
+      tta: 'audio/x-tta',
+      tak: 'audio/x-tak',
+      ofr: 'audio/x-optimfrog',
+      ofs: 'audio/x-optimfrog',
+      shn: 'audio/x-shorten',
+      mod: 'audio/x-mod',
+      xm: 'audio/x-xm',
+      s3m: 'audio/x-s3m',
+      it: 'audio/x-it',
       // Containers that may also hold video (a file with video is skipped when read).
       mp1: 'audio/mpeg',
       m2a: 'audio/mpeg',

@@ -157,6 +157,7 @@ describe('persistent scan cache', () => {
       'duration',
       'mimeType',
       'format',
+      'note',
     ]);
     expect(cache.get('/m/a.mp3')).toBe(stored);
   });

@@ -19,6 +19,8 @@ export interface ExamineDeps {
   signal?: AbortSignal;
   /** Called each time a file is actually read and parsed (not served from the cache). */
   onParse?: (path: string) => void;
+  /** The parser's own message when a file failed or was salvaged: for the log file only. */
+  onDetail?: (path: string, detail: string) => void;
   /** Reads a file that the cache cannot answer for (default: `readTrack` on this thread). */
   read?: TrackReader;
   /**
@@ -55,6 +57,7 @@ export function makeEntry(
     duration: track.duration,
     mimeType: track.mimeType,
     format: track.format,
+    note: track.note,
   };
 }
 
@@ -109,6 +112,7 @@ async function readAndRemember(
   const read = deps.read ?? readTrack;
   const res = await read(file.path, { timeoutMs: deps.timeoutMs, signal: deps.signal, stamp });
   if (deps.signal?.aborted) return { kind: 'skip', reason: 'scan cancelled' };
+  if (res.detail) deps.onDetail?.(file.path, res.detail);
   if (res.ok) {
     const stored = deps.cache.set(file.path, { ...res.stamp, track: res.track });
     return { kind: 'entry', entry: makeEntry(file, root, stored, stored.track ?? res.track) };

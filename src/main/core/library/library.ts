@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { IgnoredCounts, IgnoredKind, SkippedFile } from '../../../shared/contract';
 import { DeltaBatcher, emptyDelta, isEmptyDelta, pairMoves } from './delta';
+import { APP_ONLY_REASON, playsInBrowser } from './browser-play';
 import { examineFile, makeEntry } from './examine';
 import type { Outcome } from './examine';
 import { createExcluder, hasJunkSegment } from './exclude';
@@ -15,6 +16,12 @@ import type { LibraryDelta, LibraryEntry, ScanProgress } from './types';
 import { walk } from './walk';
 import { assertDir, statOrNull } from '../fs/fs-errors';
 import { RootIndex, toRel } from './root-index';
+
+/** How a folder is scanned: its exclusion patterns and whether it shares files only apps play. */
+export interface ScanOptions {
+  exclude: string[];
+  appOnly?: boolean;
+}
 
 /** The index's data types, re-exported so callers import everything from `library`. */
 export type { LibraryDelta, LibraryEntry, ScanProgress } from './types';
@@ -30,6 +37,8 @@ export interface LibraryOptions {
   parseTimeoutMs?: number;
   walkConcurrency?: number;
   onParse?: (path: string) => void;
+  /** The parser's own message for a file it failed on (or that was salvaged): log file only. */
+  onDetail?: (path: string, detail: string) => void;
 }
 
 /** Sink for one file's outcome: the live index plus where changes and skips go. */
@@ -54,6 +63,7 @@ export class Library extends EventEmitter<{
   private readonly timeoutMs: number;
   private readonly walkConcurrency: number;
   private readonly onParse?: (path: string) => void;
+  private readonly onDetail?: (path: string, detail: string) => void;
   private readonly read: TrackReader;
 
   constructor(opts: LibraryOptions) {
@@ -64,6 +74,7 @@ export class Library extends EventEmitter<{
     this.timeoutMs = opts.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
     this.walkConcurrency = opts.walkConcurrency ?? 8;
     this.onParse = opts.onParse;
+    this.onDetail = opts.onDetail;
     this.read = opts.read ?? ((p, o) => sharedParsePool().read(p, o));
   }
 
@@ -71,16 +82,25 @@ export class Library extends EventEmitter<{
    * Full scan of one root (new or rescan). Emits 'delta' progressively (every ~300 ms or 500
    * changes) and 'progress'; entries under root that no longer exist are removed at the end.
    * Rejects (and removes nothing) if the root cannot be read, e.g. an unplugged drive, or if aborted.
+   * `appOnly`: publish files only apps play (for download); otherwise they are skipped with
+   * APP_ONLY_REASON. `notes` lists published files whose damaged tag was ignored.
    */
   async scanRoot(
     rootIn: string,
-    opts: { exclude: string[]; signal?: AbortSignal },
-  ): Promise<{ tracks: number; bytes: number; skipped: SkippedFile[]; readFromDisk: number }> {
+    opts: ScanOptions & { signal?: AbortSignal },
+  ): Promise<{
+    tracks: number;
+    bytes: number;
+    skipped: SkippedFile[];
+    notes: SkippedFile[];
+    readFromDisk: number;
+  }> {
     const root = path.resolve(rootIn);
     const rootStat = await assertDir(root);
     // Decided once, before this scan adds records of its own.
     const readerStats = !this.cache.hasDevice(rootStat.dev);
     const state = this.index.root(root);
+    state.appOnly = opts.appOnly === true;
     const progress: ScanProgress = { found: 0, parsed: 0, skipped: 0, done: false };
     const batch = new DeltaBatcher(
       (d) => this.emit('delta', d),
@@ -127,6 +147,7 @@ export class Library extends EventEmitter<{
               timeoutMs: this.timeoutMs,
               signal,
               onParse,
+              onDetail: this.onDetail,
               read: this.read,
               readerStats,
             });
@@ -155,7 +176,12 @@ export class Library extends EventEmitter<{
     this.cache.scheduleSave();
     progress.done = true;
     batch.flush();
-    return { ...this.stats(root), skipped: this.skipped(root), readFromDisk };
+    return {
+      ...this.stats(root),
+      skipped: this.skipped(root),
+      notes: this.notes(root),
+      readFromDisk,
+    };
   }
 
   /**
@@ -163,13 +189,10 @@ export class Library extends EventEmitter<{
    * (when not empty) and returns one delta. A removal and an addition with the same id are reported
    * as `moved`; a file whose bytes changed in place is `changed` with its new id and size.
    */
-  async applyChanges(
-    rootIn: string,
-    paths: string[],
-    opts: { exclude: string[] },
-  ): Promise<LibraryDelta> {
+  async applyChanges(rootIn: string, paths: string[], opts: ScanOptions): Promise<LibraryDelta> {
     const root = path.resolve(rootIn);
     const state = this.index.root(root);
+    state.appOnly = opts.appOnly === true;
     const excluder = createExcluder(opts.exclude);
     const raw = emptyDelta();
     const sink: Sink = { skipped: state.skipped, push: (k, e) => raw[k].push(e) };
@@ -270,6 +293,15 @@ export class Library extends EventEmitter<{
     return state ? [...state.skipped].map(([p, reason]) => ({ path: p, reason })) : [];
   }
 
+  /** Published files under root whose damaged tag was ignored: the note says which. */
+  notes(root: string): SkippedFile[] {
+    const state = this.index.peek(path.resolve(root));
+    const out: SkippedFile[] = [];
+    for (const e of state?.entries.values() ?? [])
+      if (e.note) out.push({ path: e.path, reason: e.note });
+    return out;
+  }
+
   /** Files under root the last full scan left out as not audio, by kind (undefined before one). */
   ignored(root: string): IgnoredCounts | undefined {
     return this.index.peek(path.resolve(root))?.ignored;
@@ -290,12 +322,16 @@ export class Library extends EventEmitter<{
       cache: this.cache,
       timeoutMs: this.timeoutMs,
       onParse: this.onParse,
+      onDetail: this.onDetail,
       read: this.read,
     });
   }
 
   /** Fold one file's outcome into the index and report the change, if any. */
   private apply(root: string, p: string, out: Outcome, sink: Sink): void {
+    // A file only apps play, in a folder that does not share such files for download.
+    if (out.kind === 'entry' && !playsInBrowser(out.entry.format) && !this.index.root(root).appOnly)
+      out = { kind: 'skip', reason: APP_ONLY_REASON };
     if (out.kind === 'skip') sink.skipped.set(p, out.reason);
     else sink.skipped.delete(p);
     if (out.kind === 'entry') {

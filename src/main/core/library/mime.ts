@@ -28,7 +28,17 @@ export const AUDIO_FORMATS: Readonly<Record<string, AudioFormat>> = Object.freez
   wv: { format: 'wv', mimeType: 'audio/wavpack' },
   mpc: { format: 'mpc', mimeType: 'audio/musepack' },
   dsf: { format: 'dsf', mimeType: 'audio/dsf' },
-  dff: { format: 'dsf', mimeType: 'audio/x-dff' },
+  dff: { format: 'dff', mimeType: 'audio/x-dff' },
+  // Formats only apps play: published for download when the folder allows it (browser-play.ts).
+  tta: { format: 'tta', mimeType: 'audio/x-tta' },
+  tak: { format: 'tak', mimeType: 'audio/x-tak' },
+  ofr: { format: 'ofr', mimeType: 'audio/x-optimfrog' },
+  ofs: { format: 'ofr', mimeType: 'audio/x-optimfrog' },
+  shn: { format: 'shn', mimeType: 'audio/x-shorten' },
+  mod: { format: 'mod', mimeType: 'audio/x-mod' },
+  xm: { format: 'mod', mimeType: 'audio/x-xm' },
+  s3m: { format: 'mod', mimeType: 'audio/x-s3m' },
+  it: { format: 'mod', mimeType: 'audio/x-it' },
   mka: { format: 'mka', mimeType: 'audio/x-matroska' },
   webm: { format: 'webm', mimeType: 'audio/webm' },
   // Containers that may hold video as well: published when the parser finds audio only.

@@ -7,7 +7,9 @@ import * as strtok3 from 'strtok3';
 import type { ITokenizer, ITokenizerOptions } from 'strtok3';
 import { idFromBuffer, idFromTokenizer } from './fingerprint';
 import { mayHoldVideo, VIDEO_REASON } from './file-kinds';
-import { audioFormatOf, extensionOf } from './mime';
+import { formatOf } from './browser-play';
+import { audioFormatOf } from './mime';
+import { labelOf, salvage } from './salvage';
 import { undeclaredTextRepair } from './tag-text';
 import type { ScratchBuffers } from './scratch-buffers';
 import { describeFsError } from '../fs/fs-errors';
@@ -22,7 +24,10 @@ export interface ParsedTrack {
   /** Seconds, finite and > 0 when present. */
   duration?: number;
   mimeType: string;
+  /** The format label (`browser-play.ts`): from the codec found, which decides browser playback. */
   format: string;
+  /** Published despite damage: which tag was ignored, for the window's list (absent normally). */
+  note?: string;
 }
 
 /** The identity of a file version on disk, as the cache compares it. */
@@ -33,10 +38,13 @@ export interface FileStamp {
   ino: number;
 }
 
-/** Outcome of reading one file: a track, or a reason the user can read. `stamp` is absent if it could not be opened. */
+/**
+ * Outcome of reading one file: a track, or a reason the user can read. `stamp` is absent if it
+ * could not be opened; `detail` is the parser's own message, for the log file only.
+ */
 export type ReadResult =
-  | { ok: true; track: ParsedTrack; stamp: FileStamp }
-  | { ok: false; reason: string; stamp?: FileStamp };
+  | { ok: true; track: ParsedTrack; stamp: FileStamp; detail?: string }
+  | { ok: false; reason: string; stamp?: FileStamp; detail?: string };
 
 /**
  * strtok3's file tokenizer lives in its Node entry (the "node" export condition), which TypeScript's
@@ -111,7 +119,7 @@ export function toParsedTrack(filePath: string, id: string, meta: IAudioMetadata
     id,
     title: clean(fix(c.title)) ?? titleFromFileName(filePath),
     mimeType: fmt.mimeType,
-    format: fmt.format,
+    format: formatOf(filePath, meta.format),
   };
   if (artist) track.artist = artist;
   if (album) track.album = album;
@@ -274,7 +282,10 @@ async function readSmallSync(
   }
 }
 
-/** Parse the tags behind `tokenizer` into a result, then close it. Never rejects. */
+/**
+ * Parse the tags behind `tokenizer` into a result, then close it. Never rejects. When the parser
+ * fails or finds no audio, `salvage` probes the audio itself: a damaged tag never hides playable audio.
+ */
 async function parseTags(
   filePath: string,
   id: string,
@@ -282,24 +293,51 @@ async function parseTags(
   tokenizer: ITokenizer,
   parse: TagParser,
 ): Promise<ReadResult> {
+  let meta: IAudioMetadata;
   try {
-    const meta = await parse(tokenizer);
-    // With an extension hint music-metadata "parses" any bytes; nothing recognised means not audio.
-    const f = meta.format;
-    if (!f.container && !f.codec && (f.tagTypes?.length ?? 0) === 0) {
-      return { ok: false, reason: `not a valid ${labelOf(filePath)} file (no audio found)`, stamp };
-    }
-    // The listener's player plays audio: a film or a music video is not published.
-    if (f.hasVideo) return { ok: false, reason: VIDEO_REASON, stamp };
-    if (f.hasAudio === false && mayHoldVideo(filePath)) {
-      return { ok: false, reason: `no audio found in this ${labelOf(filePath)} file`, stamp };
-    }
-    return { ok: true, track: toParsedTrack(filePath, id, meta), stamp };
+    meta = await parse(tokenizer);
   } catch (err) {
-    return { ok: false, reason: describeParseError(err, filePath), stamp };
-  } finally {
     await tokenizer.close().catch(() => undefined);
+    return salvaged(filePath, id, stamp, err);
   }
+  await tokenizer.close().catch(() => undefined);
+  const f = meta.format;
+  // The listener's player plays audio: a film or a music video is not published.
+  if (f.hasVideo) return { ok: false, reason: VIDEO_REASON, stamp };
+  if (f.hasAudio === false && mayHoldVideo(filePath)) {
+    return { ok: false, reason: `no audio found in this ${labelOf(filePath)} file`, stamp };
+  }
+  // With an extension hint music-metadata "parses" any bytes; tags without a stream are not audio.
+  if (!f.container && !f.codec) {
+    const none = (f.tagTypes?.length ?? 0) > 0 ? 'holds tags but no audio' : undefined;
+    return salvaged(filePath, id, stamp, undefined, none);
+  }
+  return { ok: true, track: toParsedTrack(filePath, id, meta), stamp };
+}
+
+/**
+ * The result for a file the parser failed on (`err`) or found no audio in (undefined; `noAudio`
+ * is then the reason when the probe finds none either).
+ */
+function salvaged(
+  filePath: string,
+  id: string,
+  stamp: FileStamp,
+  err: unknown,
+  noAudio = `not a valid ${labelOf(filePath)} file (no audio found)`,
+): ReadResult {
+  const s = salvage(filePath, stamp.size, err, noAudio);
+  const detail = err instanceof Error ? `${err.name}: ${err.message}` : undefined;
+  if ('reason' in s) return { ok: false, reason: s.reason, stamp, detail };
+  const fmt = audioFormatOf(filePath);
+  const track: ParsedTrack = {
+    id,
+    title: titleFromFileName(filePath),
+    mimeType: fmt?.mimeType ?? 'application/octet-stream',
+    format: s.format,
+  };
+  if (s.note) track.note = s.note;
+  return { ok: true, track, stamp, detail };
 }
 
 class FileChangedError extends Error {
@@ -345,20 +383,4 @@ function readWholeSync(filePath: string, size: number, into?: Buffer): Buffer {
   } finally {
     closeSync(fd);
   }
-}
-
-/** "MP3", "FLAC", "MKV"… for a reason line: the file's own extension, as the user sees it. */
-function labelOf(filePath: string): string {
-  return extensionOf(filePath).toUpperCase() || 'audio';
-}
-
-/**
- * Why a file's contents could not be read, in a musician's words: the parser's own message
- * ("COMMON CHUNK size should always be at least 22") names its internals, not what to do.
- */
-export function describeParseError(err: unknown, filePath: string): string {
-  const name = err instanceof Error ? err.name : '';
-  if (name === 'CouldNotDetermineFileTypeError') return 'not a recognisable audio file';
-  if (name === 'EndOfStreamError') return 'the file is cut short (an incomplete download or copy?)';
-  return `its ${labelOf(filePath)} contents could not be read: the file may be damaged`;
 }

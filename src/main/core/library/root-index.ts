@@ -9,6 +9,8 @@ export interface RootState {
   skipped: Map<string, string>;
   /** Files left out as not audio, by kind, as the last full scan counted them. */
   ignored?: IgnoredCounts;
+  /** The folder shares files only apps play, for download ("share files browsers cannot play"). */
+  appOnly?: boolean;
 }
 
 /**

@@ -13,10 +13,11 @@ export interface CacheRecord extends FileStamp {
 }
 
 /**
- * Version 2 checks containers for video and words parse failures for musicians. A version 1 file
- * is still read, less the records those rules would now decide otherwise (re-read once).
+ * Version 2 checks containers for video and words parse failures for musicians; version 3 names
+ * formats by codec (browser-play.ts) and publishes audio behind damaged tags. Older files are still
+ * read, less the records the newer rules would decide otherwise (re-read once).
  */
-const FILE_VERSION = 2;
+const FILE_VERSION = 3;
 const DEFAULT_DEBOUNCE_MS = 2000;
 /** Characters per chunk of a save: few writes, yet small enough (even as UTF-16) to die young in V8. */
 const CHUNK_CHARS = 16 * 1024;
@@ -49,6 +50,7 @@ export function isCacheRecord(v: unknown): v is CacheRecord {
     isStr(t.format) &&
     isOptStr(t.artist) &&
     isOptStr(t.album) &&
+    isOptStr(t.note) &&
     (t.duration === undefined || (isNum(t.duration) && t.duration > 0))
   );
 }
@@ -104,6 +106,7 @@ function compactRecord(r: CacheRecord, intern: Interner): CacheRecord {
       duration: t.duration,
       mimeType: intern.get(t.mimeType),
       format: intern.get(t.format),
+      note: t.note,
     },
     skip: r.skip,
   };
@@ -208,7 +211,7 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
     if (
       typeof d !== 'object' ||
       d === null ||
-      (d.version !== FILE_VERSION && d.version !== 1) ||
+      (d.version !== FILE_VERSION && d.version !== 1 && d.version !== 2) ||
       typeof d.records !== 'object' ||
       d.records === null
     ) {
@@ -219,9 +222,10 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
     }
     let bad = 0;
     const v1 = d.version === 1;
+    const v2 = d.version === 2;
     for (const [p, r] of Object.entries(d.records as Record<string, unknown>)) {
       if (!isCacheRecord(r) || !path.isAbsolute(p)) bad++;
-      else if (!(v1 && outdatedByV2(p, r))) this.put(p, r);
+      else if (!(v1 && outdatedByV2(p, r)) && !((v1 || v2) && outdatedByV3(r))) this.put(p, r);
     }
     if (bad > 0)
       this.warn(
@@ -396,4 +400,15 @@ function outdatedByV2(p: string, r: CacheRecord): boolean {
     (s) => s !== undefined && decodeUndeclared(s) !== s,
   );
   return misread || mayHoldVideo(p);
+}
+
+/** Formats whose files version 3 may name otherwise (ALAC in M4A, Speex in Ogg, WAV codecs…). */
+const CODEC_DEPENDENT = new Set(['m4a', 'ogg', 'wav', 'mka', 'webm', 'aac']);
+
+/**
+ * An older record that version 3 would decide otherwise: a skip (its audio may now be salvaged)
+ * or a format that depends on the codec, which older versions named by the extension.
+ */
+function outdatedByV3(r: CacheRecord): boolean {
+  return r.skip !== undefined || CODEC_DEPENDENT.has(r.track?.format ?? '');
 }
