@@ -384,7 +384,10 @@ export class Engine implements Api {
     },
     pickFolders: async () => (this.opts.pickFolders ? this.opts.pickFolders() : []),
     openLogs: async () => this.opts.logsDir ?? this.opts.stateDir,
-    listLanDevices: async () => this.lan.tokens.list(),
+    listLanDevices: async () => {
+      await this.lan.tokens.refresh(); // the command line may have changed the file
+      return this.lan.tokens.list();
+    },
     createLanToken: async (name) => {
       const created = await this.lan.tokens.create(name);
       this.note('info', `LAN device "${created.name}" added`);

@@ -14,7 +14,7 @@ import { sendText, serveTrack, type LanTrack } from './serve-track';
 export interface LanLimits {
   /** Most bytes in one 206 body (default 8 MiB); the player asks for the next range. */
   maxRangeBytes: number;
-  /** Read size (default 256 KiB). */
+  /** Read size (default 1 MiB: 256 KiB streamed about a fifth slower over loopback). */
   chunkSize: number;
   /** Whole request head within this (default 10 s): slowloris clients are cut. */
   headersTimeoutMs: number;
@@ -51,7 +51,7 @@ export interface LanServerOptions {
 /** The defaults of `LanLimits`. */
 export const DEFAULT_LAN_LIMITS: LanLimits = {
   maxRangeBytes: 8 * 1024 * 1024,
-  chunkSize: 256 * 1024,
+  chunkSize: 1024 * 1024,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 15_000,
   checkIntervalMs: 1_000,
