@@ -49,6 +49,11 @@ export interface FolderOptions {
   download: DownloadPolicy;
   /** gitignore-style patterns, relative to the folder, on top of the default junk list. */
   exclude: string[];
+  /**
+   * "Share files browsers cannot play, for download" (off when absent): such files are published
+   * download-only instead of skipped with "plays in apps, not in browsers".
+   */
+  appOnly?: boolean;
 }
 
 /** Kinds of files a scan leaves out as not audio (hidden files are not counted at all). */
@@ -246,7 +251,10 @@ export interface Commands {
   addFolders: [[string[]], FolderStatus[]];
   removeFolder: [[string], void];
   rescan: [[string | null], void];
-  setFolderOptions: [[string, { download?: DownloadPolicy; exclude?: string[] }], FolderStatus];
+  setFolderOptions: [
+    [string, { download?: DownloadPolicy; exclude?: string[]; appOnly?: boolean }],
+    FolderStatus,
+  ];
   setTrackDownload: [[string[], DownloadPolicy], void];
   setGlobalDownloads: [[boolean], void];
   setPaused: [[boolean], void];

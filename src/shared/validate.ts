@@ -175,8 +175,9 @@ const VALIDATORS: { [K in CommandName]: (args: unknown[]) => CommandArgs<K> } = 
   rescan: (a) => (arity(a, 1), [a[0] === null ? null : folderPath(a[0])]),
   setFolderOptions: (a) => {
     arity(a, 2);
-    const o = record(a[1], 'folder options', ['download', 'exclude']);
-    const opts: { download?: DownloadPolicy; exclude?: string[] } = {};
+    const o = record(a[1], 'folder options', ['download', 'exclude', 'appOnly']);
+    const opts: { download?: DownloadPolicy; exclude?: string[]; appOnly?: boolean } = {};
+    if (o.appOnly !== undefined) opts.appOnly = bool(o.appOnly, 'appOnly');
     if (o.download !== undefined) opts.download = policy(o.download, 'download');
     if (o.exclude !== undefined)
       opts.exclude = list(o.exclude, 'exclude', LIMITS.patterns, pattern);

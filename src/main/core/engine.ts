@@ -1,3 +1,4 @@
+import { playsInBrowser } from './library/browser-play';
 import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -468,7 +469,15 @@ export class Engine implements Api {
     const e = this.library.get(id);
     if (!e || this.offlineRoots().has(e.root)) return undefined;
     const allow = this.manifestEntryAllow(id);
-    return { path: e.path, size: e.size, mtimeMs: e.mtimeMs, title: e.title, allowDownload: allow };
+    const downloadOnly = !playsInBrowser(e.format);
+    return {
+      path: e.path,
+      size: e.size,
+      mtimeMs: e.mtimeMs,
+      title: e.title,
+      allowDownload: allow,
+      downloadOnly,
+    };
   }
 
   /** What the LAN server may serve for an id: a published track in a folder that is online. */

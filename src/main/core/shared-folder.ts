@@ -65,14 +65,13 @@ export class SharedFolder extends EventEmitter<{
     if (this.knobs.watch !== false && !this.closed) await this.startWatcher();
   }
 
-  /** New options from settings; a change of exclusions means a rescan. */
+  /** New options from settings; a change of exclusions or of the app-only choice means a rescan. */
   update(options: FolderOptions): void {
     const excludeChanged = options.exclude.join('\n') !== this.options.exclude.join('\n');
+    const appOnlyChanged = (options.appOnly === true) !== (this.options.appOnly === true);
     this.options = options;
-    if (excludeChanged) {
-      void this.restartWatcher();
-      void this.rescan();
-    }
+    if (excludeChanged) void this.restartWatcher();
+    if (excludeChanged || appOnlyChanged) void this.rescan();
     this.emit('status');
   }
 
@@ -100,6 +99,7 @@ export class SharedFolder extends EventEmitter<{
       try {
         await this.library.applyChanges(this.options.path, paths, {
           exclude: this.options.exclude,
+          appOnly: this.options.appOnly,
         });
       } catch (err) {
         this.emit(
@@ -159,6 +159,7 @@ export class SharedFolder extends EventEmitter<{
     try {
       const result = await this.library.scanRoot(this.options.path, {
         exclude: this.options.exclude,
+        appOnly: this.options.appOnly,
         signal: this.scanAbort.signal,
       });
       this.lastScanAt = Date.now();
@@ -173,6 +174,7 @@ export class SharedFolder extends EventEmitter<{
       );
       // Every skipped file and its reason, once per scan, in the log; the summary in the activity.
       for (const s of result.skipped) this.emit('log', 'detail', `Skipped ${s.path}: ${s.reason}`);
+      for (const n of result.notes) this.emit('log', 'detail', `Published ${n.path}: ${n.reason}`);
       const notAudio = describeIgnored(this.library.ignored(this.options.path));
       if (result.skipped.length > 0) {
         const also = notAudio ? `; not audio: ${notAudio}` : '';

@@ -11,7 +11,11 @@ export interface Library {
   tracks: Map<string, ServeTarget>;
   sha: Map<string, string>;
   /** Write a random file of `size` bytes and publish it as `id` (with its stat as published). */
-  add(id: string, size: number, opts?: { allowDownload?: boolean }): Promise<ServeTarget>;
+  add(
+    id: string,
+    size: number,
+    opts?: { allowDownload?: boolean; downloadOnly?: boolean },
+  ): Promise<ServeTarget>;
   resolve: (id: string) => ServeTarget | undefined;
   cleanup(): Promise<void>;
 }
@@ -36,6 +40,7 @@ export async function createLibrary(): Promise<Library> {
         mtimeMs: st.mtimeMs,
         title: `Track ${id}`,
         allowDownload: opts.allowDownload ?? true,
+        downloadOnly: opts.downloadOnly,
       };
       tracks.set(id, target);
       sha.set(id, createHash('sha256').update(data).digest('hex'));

@@ -100,6 +100,18 @@ describe('TransferManager over a real WebSocket', () => {
     expect(s.digest).toBe(lib.sha.get('nodl'));
   });
 
+  it('refuses a stream of a download-only track (plays in apps, not in browsers), still downloads it', async () => {
+    await setup();
+    await lib.add('apponly', 200_000, { downloadOnly: true });
+    const s = hub.request('apponly', 'stream');
+    const d = hub.request('apponly', 'download');
+    await Promise.all([d.finished, s.finished]);
+    expect(s.error).toBe('This track plays in apps, not in browsers: download it');
+    expect(s.sequence).toEqual(['chunk_error']);
+    expect(d.ended).toBe(true);
+    expect(d.digest).toBe(lib.sha.get('apponly'));
+  });
+
   it('answers chunk_error before any chunk and emits stale when the file changed or vanished', async () => {
     await setup();
     const grown = await lib.add('grown', 100_000);

@@ -110,7 +110,11 @@ function folder(item: unknown, index: number, problems: string[]): FolderOptions
   }
   const exclude =
     raw.exclude === undefined ? [] : (patterns(`${p}: exclude`, raw.exclude, problems) ?? []);
-  return { path: p, download, exclude };
+  if (raw.appOnly !== undefined && typeof raw.appOnly !== 'boolean')
+    problems.push(`${p}: appOnly must be true or false (got ${describe(raw.appOnly)}).`);
+  return raw.appOnly === true
+    ? { path: p, download, exclude, appOnly: true }
+    : { path: p, download, exclude };
 }
 
 const folders: FieldCheck<'folders'> = (v, problems) => {

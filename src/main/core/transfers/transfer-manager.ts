@@ -97,6 +97,11 @@ export class TransferManager extends EventEmitter<{
     if (req.kind === 'download' && !target.allowDownload) {
       return this.reject(rec, 'Downloads are disabled for this track');
     }
+    // The protocol has no stream-only flag per track: refuse at once rather than send bytes the
+    // listener's browser cannot decode (docs/PROTOCOL.md section 3).
+    if (req.kind === 'stream' && target.downloadOnly) {
+      return this.reject(rec, 'This track plays in apps, not in browsers: download it');
+    }
     this.queue.push(rec);
     this.emitUpdate(rec);
     this.startNext();

@@ -36,6 +36,8 @@ export interface ServeTarget {
   mtimeMs: number;
   title: string;
   allowDownload: boolean;
+  /** A format only apps play (published for download only): a stream request is refused. */
+  downloadOnly?: boolean;
 }
 
 /** The limits the user can change at run time. */
