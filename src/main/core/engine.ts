@@ -122,7 +122,12 @@ export class Engine implements Api {
   ) {
     this.log = opts.log ?? silentLogger;
     this.cache = cache;
-    this.library = new Library({ ...opts.library, cache: this.cache });
+    this.library = new Library({
+      // The parser's own message for a skipped or salvaged file: the log file only.
+      onDetail: (p, detail) => this.log.info(`Tag parser on ${p}: ${detail}`),
+      ...opts.library,
+      cache: this.cache,
+    });
     this.covers = new CoverStore({
       dir: path.join(opts.stateDir, 'covers'),
       locate: (id) => this.resolveTrack(id)?.path,
