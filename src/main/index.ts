@@ -50,16 +50,6 @@ async function start(): Promise<void> {
     return;
   }
   const settings = createDesktopSettingsStore();
-  const secrets = await createSecretStore({
-    dir: userData,
-    safeStorage,
-    askConsent: () => askPlainTokenConsent(parent()),
-    log,
-  });
-  // A token from an old settings file moves to the secret store and out of settings.
-  if (settings.legacyToken && !(await secrets.getToken()))
-    await secrets.setToken(settings.legacyToken);
-
   const choose = () => pickFolders(parent());
   // The window loads while the engine opens its scan cache: its calls wait for the engine.
   let opened!: (api: Api) => void;
@@ -69,6 +59,8 @@ async function start(): Promise<void> {
     devOrigin: devUrl && new URL(devUrl).origin,
   };
   let shownOnce = false;
+  let onFirstShow = () => undefined as void;
+  const firstShow = new Promise<void>((resolve) => (onFirstShow = resolve));
   const win = createMainWindow({
     preload,
     indexHtml,
@@ -79,6 +71,7 @@ async function start(): Promise<void> {
         // The start-up time users feel: the benchmark reads this line's timestamp.
         if (!shownOnce) log.info('Window shown');
         shownOnce = true;
+        onFirstShow();
       }),
     // The page and its subscriptions are gone: the engine stops preparing events for it.
     onClosed: () => ipc.pageGone(),
@@ -95,6 +88,17 @@ async function start(): Promise<void> {
   cleanups.push(() => ipc.dispose());
   // At login the app starts in the tray: no window, no renderer, until the user opens it.
   if (!launchedHidden(process.argv)) win.reveal();
+
+  // After the window: on Linux the first safeStorage call may wait on the keyring over D-Bus.
+  const secrets = await createSecretStore({
+    dir: userData,
+    safeStorage,
+    askConsent: () => askPlainTokenConsent(parent()),
+    log,
+  });
+  // A token from an old settings file moves to the secret store and out of settings.
+  if (settings.legacyToken && !(await secrets.getToken()))
+    await secrets.setToken(settings.legacyToken);
 
   const core = await Engine.create({
     stateDir: userData,
@@ -148,6 +152,9 @@ async function start(): Promise<void> {
     }),
   );
 
+  // Chromium's UI and the engine share this thread: let the window paint before the folders'
+  // warm check walks every file (but never wait long for it).
+  if (win.current()) await Promise.race([firstShow, new Promise((r) => setTimeout(r, 400))]);
   await core.start();
 }
 
