@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { startDesktopSession, type DesktopSession } from '../../test/app/desktop-session';
 import {
   buildApp,
+  connectWithToken,
   electronBinary,
   launchApp,
   processTree,
@@ -70,11 +71,7 @@ const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Signs in with the bench token, storing it in a private file (no keyring in the session). */
 async function signIn(page: Page, hub: Hub): Promise<void> {
-  await page.getByRole('heading', { name: 'Connect to your TuneCamp server' }).waitFor();
-  await page.getByLabel(/^Server address/).fill(hub.url);
-  await page.getByRole('radio', { name: 'API token' }).check();
-  await page.getByLabel(/^Token/).fill(BENCH_TOKEN);
-  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await connectWithToken(page, hub.url, BENCH_TOKEN);
   await hub.waitFor(() => hub.sessions().length === 1, 20_000);
 }
 

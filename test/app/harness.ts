@@ -157,6 +157,18 @@ export async function launchApp(opts: LaunchOptions): Promise<RunningApp> {
   };
 }
 
+/**
+ * Fills the Connect view with a server address and an API token and presses Connect, as a user
+ * does on first launch (waits for the view first).
+ */
+export async function connectWithToken(page: Page, server: string, token: string): Promise<void> {
+  await page.getByRole('heading', { name: 'Connect to your TuneCamp server' }).waitFor();
+  await page.getByLabel(/^Server address/).fill(server);
+  await page.getByRole('radio', { name: 'API token' }).check();
+  await page.getByLabel(/^Token/).fill(token);
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+}
+
 /** Fails with every error the app reported, in full (an array diff would hide them). */
 export async function expectNoErrors(running: RunningApp): Promise<void> {
   const errors = await running.errors();

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS, tempDir } from '../e2e/helpers';
 import { startHub, type Hub } from '../hub/emulator';
 import { desktopMissing, startDesktopSession, type DesktopSession } from './desktop-session';
-import { launchApp, ROOT, type RunningApp, expectNoErrors } from './harness';
+import { launchApp, ROOT, type RunningApp, expectNoErrors, connectWithToken } from './harness';
 import { startTrayHost, type TrayHost } from './tray-host';
 
 const skip = desktopMissing();
@@ -77,11 +77,7 @@ describe.skipIf(skip)('the packaged app', () => {
 
   it('reads tags on parse workers loaded from inside the asar', async () => {
     const page = await running.window();
-    await page.getByRole('heading', { name: 'Connect to your TuneCamp server' }).waitFor();
-    await page.getByLabel(/^Server address/).fill(hub.url);
-    await page.getByRole('radio', { name: 'API token' }).check();
-    await page.getByLabel(/^Token/).fill('tc_good');
-    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await connectWithToken(page, hub.url, 'tc_good');
     await hub.waitFor(() => hub.sessions().length === 1, 15_000);
     await page
       .getByRole('navigation', { name: 'Views' })

@@ -15,7 +15,14 @@ import { startHub, type Hub } from '../hub/emulator';
 import { CORPUS, tempDir } from '../e2e/helpers';
 import { gridCovers, showView } from '../e2e/ui-helpers';
 import { desktopMissing, startDesktopSession, type DesktopSession } from './desktop-session';
-import { buildApp, launchApp, screenshot, type RunningApp, expectNoErrors } from './harness';
+import {
+  buildApp,
+  launchApp,
+  screenshot,
+  type RunningApp,
+  expectNoErrors,
+  connectWithToken,
+} from './harness';
 import { horizontalOverflow, listen, taggedWav, type Listener } from './screens-helpers';
 
 const skip = desktopMissing();
@@ -123,11 +130,7 @@ describe.skipIf(skip)('the real window, looked at', () => {
     // Playwright emulates a light colour scheme by default; without that, the OS theme (here
     // nativeTheme.themeSource) decides, as it does for users.
     await page.emulateMedia({ colorScheme: null });
-    await page.getByRole('heading', { name: 'Connect to your TuneCamp server' }).waitFor();
-    await page.getByLabel(/^Server address/).fill(hub.url);
-    await page.getByRole('radio', { name: 'API token' }).check();
-    await page.getByLabel(/^Token/).fill('tc_good');
-    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await connectWithToken(page, hub.url, 'tc_good');
     await expect.poll(headline, { timeout: 15_000 }).toMatch(/^Sharing 0 tracks/);
 
     await running.setDialogs({ openDialog: [albums, field] });

@@ -14,6 +14,7 @@ import {
   type DialogAnswers,
   type RunningApp,
   expectNoErrors,
+  connectWithToken,
 } from './harness';
 import { startKeyring } from './keyring';
 
@@ -63,11 +64,7 @@ async function launch(
 /** Signs in with the token from the Connect view; waits until the hub holds the session. */
 async function signIn(running: RunningApp): Promise<void> {
   const page = await running.window();
-  await page.getByRole('heading', { name: 'Connect to your TuneCamp server' }).waitFor();
-  await page.getByLabel(/^Server address/).fill(hub.url);
-  await page.getByRole('radio', { name: 'API token' }).check();
-  await page.getByLabel(/^Token/).fill(TOKEN);
-  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await connectWithToken(page, hub.url, TOKEN);
   await hub.waitFor(() => hub.sessions().length === 1, 15_000);
 }
 

@@ -22,6 +22,7 @@ import {
   screenshot,
   type RunningApp,
   expectNoErrors,
+  connectWithToken,
 } from './harness';
 import { desktopMissing, startDesktopSession, type DesktopSession } from './desktop-session';
 
@@ -91,11 +92,7 @@ describe.skipIf(skip)('the real app shares music', () => {
       dialogs: { messageBox: 0 },
     });
     page = await running.window();
-    await page.getByRole('heading', { name: 'Connect to your TuneCamp server' }).waitFor();
-    await page.getByLabel(/^Server address/).fill(hub.url);
-    await page.getByRole('radio', { name: 'API token' }).check();
-    await page.getByLabel(/^Token/).fill('tc_good');
-    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await connectWithToken(page, hub.url, 'tc_good');
     await expect.poll(headline, { timeout: 15_000 }).toMatch(/^Sharing 0 tracks with 127\.0\.0\.1/);
     expect(sessionOf()).toBeDefined();
   }, 90_000);

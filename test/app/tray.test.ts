@@ -13,7 +13,14 @@ import { fetchAll, makeWav, tempDir } from '../e2e/helpers';
 import { showView } from '../e2e/ui-helpers';
 import { startHub, type Hub } from '../hub/emulator';
 import { desktopMissing, startDesktopSession, type DesktopSession } from './desktop-session';
-import { alive, buildApp, launchApp, type RunningApp, expectNoErrors } from './harness';
+import {
+  alive,
+  buildApp,
+  launchApp,
+  type RunningApp,
+  expectNoErrors,
+  connectWithToken,
+} from './harness';
 import { startTrayHost, type TrayHost } from './tray-host';
 
 const skip = desktopMissing();
@@ -124,10 +131,7 @@ afterAll(async () => {
 }, 30_000);
 
 async function connectWith(token: string): Promise<void> {
-  await page.getByLabel(/^Server address/).fill(hub.url);
-  await page.getByRole('radio', { name: 'API token' }).check();
-  await page.getByLabel(/^Token/).fill(token);
-  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await connectWithToken(page, hub.url, token);
 }
 
 describe.skipIf(skip)('the tray, read over D-Bus', () => {
