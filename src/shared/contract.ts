@@ -33,6 +33,11 @@ export interface TrackInfo extends ManifestTrack {
   /** Completed plays and downloads served since the app started counting (all time). */
   plays: number;
   downloads: number;
+  /**
+   * Published download-only: the format plays in apps, not in browsers (the folder shares such
+   * files for download, `FolderOptions.appOnly`), so a listener's play button cannot play it.
+   */
+  downloadOnly?: boolean;
 }
 
 /** A file that was not published, and why (shown to the user as is). */
@@ -72,6 +77,14 @@ export interface FolderStatus extends FolderOptions {
   /** Present while scanning. */
   progress?: { found: number; parsed: number; skipped: number };
   skipped: SkippedFile[];
+  /** Published files whose damaged tag was ignored, each with its note (absent when none). */
+  notes?: SkippedFile[];
+  /**
+   * Of `tracks`, those that a folder listed before this one holds too (the same file reached
+   * twice, or an identical copy): counted in both folders' `tracks`, published once. `alsoIn`
+   * names those folders. Absent when none.
+   */
+  duplicates?: { tracks: number; alsoIn: string[] };
   /** Files that are not audio, by kind, as counted by the last full scan (absent before one). */
   ignored?: IgnoredCounts;
   /** Why the folder is offline, in error, or polling instead of watching. */
@@ -187,6 +200,11 @@ export interface LanSettings {
   port: number;
   /** Address to bind: `0.0.0.0` (every IPv4 interface), `::`, or one interface's address. */
   host: string;
+  /**
+   * Network interfaces to announce the device on, by name (`eth0`); empty or absent: every
+   * interface that looks like a LAN (no loopback, container bridge, tunnel or VPN).
+   */
+  interfaces?: string[];
 }
 
 /** A device allowed to read over the LAN; its token is shown once, when created. */
@@ -217,6 +235,8 @@ export interface Snapshot {
   activity: ActivityEvent[];
   /** Where this engine runs: the desktop app or a headless daemon driven remotely. */
   host: 'desktop' | 'headless';
+  /** The name of the machine the engine runs on (its folder paths are paths on that machine). */
+  hostname?: string;
   /** Whether secrets are encrypted at rest (Electron safeStorage); false means plain file. */
   secretsEncrypted: boolean;
   /** Where the token in use really is (absent without a token, or when the host does not say). */

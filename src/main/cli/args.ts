@@ -20,6 +20,8 @@ export interface CliOptions {
   lan?: boolean;
   lanPort?: number;
   lanHost?: string;
+  /** `--lan-interface NAME[,NAME]`: announce on these interfaces only. */
+  lanInterfaces?: string[];
   help: boolean;
   version: boolean;
 }
@@ -30,6 +32,8 @@ export class UsageError extends Error {}
 /** The help text (kept next to the parser so they cannot drift). */
 export const USAGE = `Usage: tunecamp-share --server URL --share DIR [DIR...] [options]
        tunecamp-share lan-token create NAME | list | revoke NAME [--state-dir DIR]
+       tunecamp-share nearby [--json] [--watch] [--wait SECONDS] [--lan-interface NAME]
+       tunecamp-share get URL TRACK_ID[=PATH]... --to DIR [--token-file FILE]   (see: get --help)
 
 Shares music folders with a TuneCamp server over the peer tunnel.
 
@@ -49,6 +53,8 @@ Options:
   --lan                   serve tracks to devices on the local network (see: lan-token --help)
   --lan-port PORT         port of the LAN server (default 47310; implies --lan)
   --lan-host ADDR         address it binds (default 0.0.0.0, every IPv4 interface; implies --lan)
+  --lan-interface NAME    announce on these interfaces only, comma-separated (default: every
+                          interface that looks like a LAN; implies --lan)
   -h, --help              this text
   -v, --version           the version
 `;
@@ -64,6 +70,7 @@ const VALUE_FLAGS = new Set([
   '--max-transfers',
   '--lan-port',
   '--lan-host',
+  '--lan-interface',
 ]);
 
 /**
@@ -109,6 +116,14 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
         // An address, not a name: a name would be resolved by whoever answers DNS.
         if (isIP(v) === 0) throw new UsageError(`--lan-host takes an IP address, not "${v}".`);
         [o.lanHost, o.lan] = [v, true];
+      } else if (flag === '--lan-interface') {
+        const names = v
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean);
+        if (!names.every((n) => /^[\w.:@-]{1,32}$/.test(n)))
+          throw new UsageError(`--lan-interface takes interface names such as eth0, not "${v}".`);
+        [o.lanInterfaces, o.lan] = [names, true];
       }
       continue;
     }

@@ -5,8 +5,11 @@ import { createLogger } from '../core/logger';
 import { loadConfigFile } from '../core/settings/config-file';
 import { parseArgs, USAGE, UsageError, type CliOptions } from './args';
 import { lockStateDir } from '../core/fs/state-lock';
+import { removeStaleTemps } from '../core/fs/stale-temps';
 import { runDaemon } from './daemon';
+import { runGet } from './get';
 import { runLanToken } from './lan-token';
+import { runNearby } from './nearby';
 import { EXIT } from './exit-codes';
 import { progressLine } from './output';
 import { defaultStateDir } from './paths';
@@ -21,6 +24,8 @@ const CLEAR_LINE = '\r\x1b[2K';
 /** Runs the daemon; resolves with the process exit code (`--scan-only`, refusals) or never. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (argv[0] === 'lan-token') return runLanToken(argv.slice(1), env);
+  if (argv[0] === 'get') return runGet(argv.slice(1), env);
+  if (argv[0] === 'nearby') return runNearby(argv.slice(1));
   let o: CliOptions;
   try {
     o = parseArgs(argv, env);
@@ -114,6 +119,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   } catch (err) {
     return fail((err as Error).message, EXIT.failure);
   }
+  // Ours now: what a killed run was writing is half a file; the finished copies are in place.
+  await removeStaleTemps(stateDir);
   const source = { env: 'environment', file: 'token-file', flag: 'command-line' } as const;
   const { settings, secrets } = await buildStores(
     stateDir,

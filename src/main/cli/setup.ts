@@ -42,7 +42,12 @@ export function settingsFromOptions(
   if (o.maxTransfers !== undefined) s.maxConcurrentTransfers = o.maxTransfers;
   if (o.lan) {
     const lan = { ...defaultSettings().lan, ...config.lan, enabled: true };
-    s.lan = { ...lan, port: o.lanPort ?? lan.port, host: o.lanHost ?? lan.host };
+    s.lan = {
+      ...lan,
+      port: o.lanPort ?? lan.port,
+      host: o.lanHost ?? lan.host,
+      ...(o.lanInterfaces ? { interfaces: o.lanInterfaces } : {}),
+    };
   }
   return { settings: s };
 }
@@ -68,9 +73,29 @@ export async function buildStores(
     settings.update(patch);
     return { settings, secrets: new RunTokenStore(null, null), problems: [] };
   }
-  const settings = new ConfSettingsStore(stateDir);
-  if (Object.keys(patch).length > 0) settings.update(patch);
+  let settings: SettingsStore = new ConfSettingsStore(stateDir);
+  if (Object.keys(patch).length > 0) settings = applyOrKeep(settings, patch);
   const file = new FileSecretStore(stateDir);
   const secrets = token ? new RunTokenStore(token, file, source) : file;
   return { settings, secrets, problems: settings.problems };
+}
+
+/**
+ * Applies the command line's settings; when they cannot be saved (a full or read-only state
+ * folder) the daemon still runs on them, from memory, with a problem that says so (the engine
+ * shows settings problems at start) instead of ending in an ENOSPC stack trace.
+ */
+function applyOrKeep(stored: SettingsStore, patch: Partial<Settings>): SettingsStore {
+  try {
+    stored.update(patch);
+    return stored;
+  } catch (err) {
+    if (!(err as NodeJS.ErrnoException).code) throw err; // invalid settings, not the disk
+    const run = new MemorySettingsStore({ ...stored.get(), ...patch });
+    run.problems.push(
+      ...stored.problems,
+      `${(err as Error).message.replace(/\.$/, '')}; this run uses them from memory.`,
+    );
+    return run;
+  }
 }

@@ -1,6 +1,7 @@
 import { playsInBrowser } from './library/browser-play';
 import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type {
   Api,
@@ -22,6 +23,7 @@ import { SCAN_HEAP_POLICY_MIN_TRACKS, setScanHeapPolicy } from './heap-policy';
 import { checkFolder } from './folder-check';
 import { folderConflict } from './folders';
 import type { LanLimits } from './lan/lan-server';
+import { loadDeviceId } from './lan/device-id';
 import { LanService } from './lan/lan-service';
 import { LanTokens } from './lan/lan-tokens';
 import type { LanTrack } from './lan/serve-track';
@@ -139,6 +141,7 @@ export class Engine implements Api {
       onStale: (id) => void this.refreshTrack(id),
       note: (level, message) => this.note(level, message),
       log: this.log,
+      deviceId: () => loadDeviceId(opts.stateDir),
       ...opts.lan,
     });
     const s = opts.settings.get();
@@ -419,6 +422,8 @@ export class Engine implements Api {
       hasToken: this.connection.hasToken,
       activity: this.activity.recent(),
       host: this.opts.host,
+      // The window names this machine where it asks for a folder path ("Folder path on nas-01").
+      hostname: hostname(),
       secretsEncrypted: this.opts.secrets.encrypted,
       tokenLocation: this.tokenLocation(),
       lanPort: this.lan.port,

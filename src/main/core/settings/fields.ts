@@ -175,8 +175,22 @@ const lan: FieldCheck<'lan'> = (v, problems) => {
     if (isIP(host) !== 0) out.host = host;
     else problems.push(`Setting "lan.host" must be an IP address (got ${describe(v.host)}).`);
   }
+  if (v.interfaces !== undefined) {
+    const list = Array.isArray(v.interfaces) ? v.interfaces : null;
+    // Interface names as the OS spells them: short, no spaces or slashes.
+    if (
+      list &&
+      list.length <= 16 &&
+      list.every((n) => typeof n === 'string' && /^[\w.:@-]{1,32}$/.test(n))
+    )
+      out.interfaces = [...new Set(list as string[])];
+    else
+      problems.push(
+        `Setting "lan.interfaces" must be a list of interface names (got ${describe(v.interfaces)}).`,
+      );
+  }
   for (const k of Object.keys(v)) {
-    if (!['enabled', 'port', 'host'].includes(k))
+    if (!['enabled', 'port', 'host', 'interfaces'].includes(k))
       problems.push(`Unknown setting "lan.${k}" ignored.`);
   }
   return out;
