@@ -10,6 +10,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chooseInterfaces } from '../../../src/main/core/lan/discovery/interfaces';
+import { certificateId } from '../../../src/main/core/lan/identity';
 import { buildTxt, parseTxt } from '../../../src/main/core/lan/discovery/txt';
 import { tempDir } from '../../e2e/helpers';
 
@@ -144,7 +145,9 @@ describe.skipIf(skipNs)('discovery between two network namespaces', () => {
       .toBeGreaterThan(0);
     const seenMs = performance.now() - t0;
     const up = JSON.parse(watcher.lines.find((l) => l.includes('"up"'))!);
-    const id = (await readFile(path.join(state, 'device-id'), 'utf8')).trim();
+    // The id announced is the daemon's certificate hash.
+    const { cert } = JSON.parse(await readFile(path.join(state, 'identity.json'), 'utf8'));
+    const id = certificateId(cert);
     expect(up).toMatchObject({ event: 'up', id, address: ADDR[0], port: 47310, version: 1 });
     expect(seenMs, daemon.stderr()).toBeLessThan(10_000);
 

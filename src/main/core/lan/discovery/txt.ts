@@ -11,7 +11,7 @@ export const LAN_PROTOCOL_VERSION = 1;
 
 /** What a peer advertises. */
 export interface PeerTxt {
-  /** The device id: 64 lowercase hex characters. */
+  /** The device id (its certificate's SHA-256): 64 lowercase hex characters. */
   id: string;
   /** Its LAN protocol version. */
   version: number;
