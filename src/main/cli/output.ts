@@ -9,18 +9,7 @@ import type {
 } from '../../shared/contract';
 import { describeIgnored } from '../core/library/file-kinds';
 import type { LibraryEntry } from '../core/library/library';
-
-/** 1536 → "1.5 KiB". */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
-}
+import { formatBytes, formatRate } from '../../shared/units';
 
 /** One line per connection change, never holding the token. */
 export function connectionLine(s: ConnectionStatus): string {
@@ -48,7 +37,7 @@ export function connectionLine(s: ConnectionStatus): string {
 
 /** The periodic transfer summary of the daemon. */
 export function totalsLine(t: TransferTotals): string {
-  return `served today ${formatBytes(t.bytesToday)} (${t.streamsToday} streams, ${t.downloadsToday} downloads), ${t.active} active, ${t.queued} queued, ${formatBytes(t.rate)}/s`;
+  return `served today ${formatBytes(t.bytesToday)} (${t.streamsToday} streams, ${t.downloadsToday} downloads), ${t.active} active, ${t.queued} queued, ${formatRate(t.rate)}`;
 }
 
 /** A one-line progress bar for scanning on a TTY. */

@@ -4,7 +4,9 @@
  */
 
 const numberFormat = new Intl.NumberFormat('en-US');
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+
+/** Sizes and rates: one implementation for the window, the log and the CLI (src/shared/units.ts). */
+export { formatBytes, formatRate } from '../../../shared/units';
 
 /** Integer with thousands separators: 12408 → "12,408". Non-finite values render as "0". */
 export function formatCount(n: number): string {
@@ -19,33 +21,6 @@ export function plural(n: number, noun: string, pluralNoun = `${noun}s`): string
 /** Today's served count, the same in every view: "1 stream · 2 downloads". */
 export function streamsAndDownloads(streams: number, downloads: number): string {
   return `${plural(streams, 'stream')} · ${plural(downloads, 'download')}`;
-}
-
-/**
- * Bytes in decimal units (as file managers show them): 3_200_000_000 → "3.2 GB", 999 → "999 B".
- * One decimal under 100 of a unit, none above; negative or non-finite input renders as "0 B".
- */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes <= 0) return '0 B';
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  if (unit === 0) return `${Math.round(value)} B`;
-  // Rounding 999.96 KB to one decimal would print "1000.0 KB": step up instead.
-  if (value >= 999.95 && unit < UNITS.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  const text = value >= 100 ? String(Math.round(value)) : value.toFixed(1).replace(/\.0$/, '');
-  return `${text} ${UNITS[unit]}`;
-}
-
-/** Bytes per second: 1_400_000 → "1.4 MB/s"; zero or less → "0 B/s". */
-export function formatRate(bytesPerSecond: number): string {
-  return `${formatBytes(bytesPerSecond)}/s`;
 }
 
 /** Track length in seconds as "m:ss" or "h:mm:ss"; unknown → "–". */
