@@ -97,8 +97,15 @@ export class FolderSet extends EventEmitter<{
     );
   }
 
+  /** Every folder's status, in order, each with the tracks an earlier folder holds too. */
   statuses(): FolderStatus[] {
-    return this.all().map((f) => f.status());
+    const folders = this.all();
+    const roots = folders.map((f) => path.resolve(f.path));
+    const duplicates = this.library.duplicates(roots);
+    return folders.map((f, i) => {
+      const d = duplicates.get(roots[i]!);
+      return d ? { ...f.status(), duplicates: d } : f.status();
+    });
   }
 
   startAll(): Promise<void[]> {

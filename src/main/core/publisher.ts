@@ -1,5 +1,6 @@
 import type { FolderOptions, ManifestTrack, Settings, TrackInfo } from '../../shared/contract';
 import { effectiveAllowDownload } from './downloads';
+import { playsInBrowser } from './library/browser-play';
 import type { LibraryEntry } from './library/library';
 import { relPathOf } from './library/root-index';
 
@@ -42,7 +43,8 @@ export function buildManifest(
 
 /**
  * The window's view of one entry. `serverAllowsDownloads` false (the server allows streaming
- * only) makes every track not downloadable, whatever the user's own policy says.
+ * only) makes every track not downloadable, whatever the user's own policy says. `downloadOnly`
+ * marks a format that plays in apps, not in browsers (published only by an app-only folder).
  */
 export function toTrackInfo(
   e: LibraryEntry,
@@ -61,6 +63,7 @@ export function toTrackInfo(
     override: settings.trackOverrides[e.id] ?? 'inherit',
     plays: c?.plays ?? 0,
     downloads: c?.downloads ?? 0,
+    downloadOnly: !playsInBrowser(e.format),
   };
 }
 

@@ -127,9 +127,10 @@ export class SharedFolder extends EventEmitter<{
     await this.chain;
   }
 
-  /** The folder's state as the window shows it. */
+  /** The folder's state as the window shows it (`duplicates` is FolderSet's to add). */
   status(): FolderStatus {
     const s = this.library.stats(this.options.path);
+    const notes = this.library.notes(this.options.path);
     return {
       ...this.options,
       state: this.state,
@@ -138,6 +139,7 @@ export class SharedFolder extends EventEmitter<{
       lastScanAt: this.lastScanAt,
       progress: this.progress,
       skipped: this.library.skipped(this.options.path),
+      notes: notes.length > 0 ? notes : undefined,
       ignored: this.library.ignored(this.options.path),
       reason: this.reason,
     };

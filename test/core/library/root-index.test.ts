@@ -43,4 +43,27 @@ describe('RootIndex', () => {
     expect(idx.size).toBe(0);
     expect(idx.totals()).toEqual({ tracks: 0, bytes: 0 });
   });
+
+  it('says, per root, which tracks an earlier root holds too (published once)', () => {
+    const idx = new RootIndex();
+    idx.put('/r1', entry('/r1', 'a.mp3', 'aa'));
+    idx.put('/r1', entry('/r1', 'a copy.mp3', 'aa')); // a copy inside one root: not a duplicate
+    idx.put('/r1', entry('/r1', 'b.mp3', 'bb'));
+    idx.put('/r2', entry('/r2', 'a.mp3', 'aa'));
+    idx.put('/r3', entry('/r3', 'a.mp3', 'aa'));
+    idx.put('/r3', entry('/r3', 'b.mp3', 'bb'));
+    idx.put('/r3', entry('/r3', 'c.mp3', 'cc'));
+    const d = idx.duplicates(['/r1', '/r2', '/r3']);
+    expect(d.get('/r1')).toBeUndefined();
+    expect(d.get('/r2')).toEqual({ tracks: 1, alsoIn: ['/r1'] });
+    expect(d.get('/r3')).toEqual({ tracks: 2, alsoIn: ['/r1'] });
+    // The sum of the roots' tracks less the duplicates is the published count.
+    const sum = ['/r1', '/r2', '/r3'].reduce((n, r) => n + idx.totals(r).tracks, 0);
+    expect(sum - 3).toBe(idx.size);
+    // The order decides which root is "earlier".
+    expect(idx.duplicates(['/r3', '/r1', '/r2']).get('/r1')).toEqual({
+      tracks: 2,
+      alsoIn: ['/r3'],
+    });
+  });
 });

@@ -6,8 +6,8 @@
 import type { IAudioMetadata } from 'music-metadata';
 import { audioFormatOf, extensionOf } from './mime';
 
-/** The reason and the window's words for a file only apps play. */
-export const APP_ONLY_REASON = 'plays in apps, not in browsers';
+/** The reason and the window's words for a file only apps play (shared with the window). */
+export { APP_ONLY_REASON } from '../../../shared/app-only';
 
 /** Format label -> whether Chromium plays it through an audio element (measured). */
 export const BROWSER_PLAYS: Readonly<Record<string, boolean>> = Object.freeze({

@@ -312,6 +312,11 @@ export class Library extends EventEmitter<{
     return this.index.totals(path.resolve(root));
   }
 
+  /** Per root of `roots` (in that order), its tracks an earlier root holds too (RootIndex.duplicates). */
+  duplicates(roots: readonly string[]): Map<string, { tracks: number; alsoIn: string[] }> {
+    return this.index.duplicates(roots.map((r) => path.resolve(r)));
+  }
+
   /** Number of unique tracks in the whole index. */
   get size(): number {
     return this.index.size;

@@ -131,6 +131,36 @@ export class RootIndex {
     return { tracks, bytes };
   }
 
+  /**
+   * Per root, the tracks (ids) that a root earlier in `order` holds too, and which earlier roots
+   * hold them: the same file reached twice, or an identical copy. Such a track is counted in each
+   * root's `totals` and published once, so these counts say why the sum of the roots' tracks is
+   * larger than the published list. Roots without any are left out. Only ids held at several
+   * paths are visited.
+   */
+  duplicates(order: readonly string[]): Map<string, { tracks: number; alsoIn: string[] }> {
+    const rank = new Map(order.map((r, i) => [r, i]));
+    const found = new Map<string, { tracks: number; alsoIn: Set<string> }>();
+    for (const held of this.ids.values()) {
+      if (!Array.isArray(held)) continue;
+      const roots = [...new Set(held.map((e) => e.root))].filter((r) => rank.has(r));
+      if (roots.length < 2) continue;
+      roots.sort((a, b) => rank.get(a)! - rank.get(b)!);
+      const first = roots[0]!;
+      for (const r of roots.slice(1)) {
+        let d = found.get(r);
+        if (!d) found.set(r, (d = { tracks: 0, alsoIn: new Set() }));
+        d.tracks++;
+        d.alsoIn.add(first);
+      }
+    }
+    const out = new Map<string, { tracks: number; alsoIn: string[] }>();
+    for (const [r, d] of found) {
+      out.set(r, { tracks: d.tracks, alsoIn: order.filter((x) => d.alsoIn.has(x)) });
+    }
+    return out;
+  }
+
   private eachUnique(root: string | undefined, fn: (e: LibraryEntry) => void): void {
     for (const held of this.ids.values()) {
       if (!Array.isArray(held)) {
