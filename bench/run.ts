@@ -17,6 +17,7 @@ import { desktop } from './scenarios/desktop';
 import { fairTwenty, streamCeiling, streamFour, streamOne } from './scenarios/stream';
 import { slowUplink } from './scenarios/uplink';
 import { lan } from './scenarios/lan';
+import { lanResume } from './scenarios/lan-resume';
 
 /** Scenarios in run order; later ones reuse the warm scan cache the first one leaves. */
 const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<void>> = {
@@ -34,6 +35,7 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<void>> = {
   window: windowList,
   desktop,
   lan,
+  'lan-resume': lanResume,
 };
 
 function parse(argv: string[]): { config: BenchConfig; only: string[] } {

@@ -44,7 +44,8 @@ async function writeWav(file: string, bytes: number): Promise<void> {
   await fh.close();
 }
 
-async function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1 (listened on, then closed again). */
+export async function freePort(): Promise<number> {
   const s = net.createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
   const port = (s.address() as net.AddressInfo).port;
