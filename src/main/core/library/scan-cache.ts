@@ -4,6 +4,8 @@ import { mayHoldVideo } from './file-kinds';
 import { decodeUndeclared } from './tag-text';
 import { EventEmitter } from 'node:events';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { describeSaveError } from '../fs/fs-errors';
+import { openSealed, sealJson } from '../fs/sealed-json';
 import type { FileStamp, ParsedTrack } from './read-track';
 
 /** What the cache remembers about one file version: its parsed track, or why it was skipped. */
@@ -28,6 +30,8 @@ const CHUNK_CHARS = 16 * 1024;
  */
 const RECORDS_PER_MS = 2;
 const MAX_SAVE_DELAY_MS = 30_000;
+/** After a background save failed (a full or read-only disk), the next try, changes or not. */
+const DEFAULT_RETRY_MS = 60_000;
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
@@ -153,8 +157,9 @@ const sameVersion = (a: FileStamp, b: FileStamp) =>
  * A restart re-parses only files whose size or mtime changed; a renamed or moved file (same
  * dev+ino+size+mtime under another path) is found by `lookup` too. A corrupt or unreadable file is
  * discarded with a warning (in `warnings`; failed background saves also emit 'warning'), never an
- * exception. Writes are
- * atomic; `scheduleSave()` coalesces bursts, `save()` writes now.
+ * exception. Writes are atomic and sealed with a checksum (a changed byte discards the file with
+ * a warning); `scheduleSave()` coalesces bursts, `save()` writes now. A background save that fails
+ * is said once and retried every `retryMs` until one succeeds.
  */
 export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
   /** Warnings raised while loading (e.g. a corrupt cache was discarded). */
@@ -167,17 +172,27 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
   private saving: Promise<void> = Promise.resolve();
+  /** The last background save failed (said once; cleared by the next save that succeeds). */
+  private saveFailed = false;
 
   private constructor(
     readonly file: string,
     private readonly debounceMs: number,
+    private readonly retryMs = DEFAULT_RETRY_MS,
   ) {
     super();
   }
 
   /** Open (and load) the cache stored in `file`; a missing file is an empty cache. */
-  static async open(file: string, opts: { debounceMs?: number } = {}): Promise<ScanCache> {
-    const cache = new ScanCache(path.resolve(file), opts.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+  static async open(
+    file: string,
+    opts: { debounceMs?: number; retryMs?: number } = {},
+  ): Promise<ScanCache> {
+    const cache = new ScanCache(
+      path.resolve(file),
+      opts.debounceMs ?? DEFAULT_DEBOUNCE_MS,
+      opts.retryMs,
+    );
     await cache.load();
     return cache;
   }
@@ -198,9 +213,16 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
       );
       return;
     }
+    const opened = openSealed(text);
+    if (!opened.intact) {
+      this.warn(
+        `Scan cache ${this.file} is damaged (its checksum does not match); it was discarded and folders will be rescanned.`,
+      );
+      return;
+    }
     let data: unknown;
     try {
-      data = JSON.parse(text);
+      data = JSON.parse(opened.json);
     } catch {
       this.warn(
         `Scan cache ${this.file} is corrupt; it was discarded and folders will be rescanned.`,
@@ -332,13 +354,26 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
       this.debounceMs,
       Math.min(MAX_SAVE_DELAY_MS, Math.round(this.records.size / RECORDS_PER_MS)),
     );
+    this.arm(delay);
+  }
+
+  private arm(delay: number): void {
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.save().catch((err: Error) =>
-        this.warn(`Scan cache could not be saved: ${err.message}`, true),
-      );
+      this.save().catch((err: Error) => this.onSaveError(err));
     }, delay);
     this.timer.unref?.();
+  }
+
+  /** A background save failed: say so once (not at every retry), and try again later. */
+  private onSaveError(err: Error): void {
+    if (!this.saveFailed)
+      this.warn(
+        `Scan cache ${this.file} could not be saved (${describeSaveError(err)}); retrying every ${Math.round(this.retryMs / 1000)} s.`,
+        true,
+      );
+    this.saveFailed = true;
+    if (!this.timer) this.arm(this.retryMs);
   }
 
   /** Write the cache now if anything changed (atomic: temp file, fsync, rename). */
@@ -356,7 +391,8 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
     if (!this.file || !this.dirty) return;
     this.dirty = false;
     try {
-      await writeFileAtomic(this.file, this.chunks());
+      await writeFileAtomic(this.file, sealJson(this.chunks()));
+      this.saveFailed = false;
     } catch (err) {
       this.dirty = true;
       throw err;
@@ -364,10 +400,11 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
   }
 
   /**
-   * The file's JSON (`{"version":1,"records":{path: record, ...}}`) in chunks of about CHUNK_CHARS,
-   * produced as the writer asks for them. One string of the whole cache would be tens of MiB at
-   * 100k tracks (twice that for non-Latin-1 names), and V8 keeps such garbage around. Records
-   * changed while a write is under way may or may not make it in; they mark the cache dirty again.
+   * The file's JSON (`{"version":3,"records":{path: record, ...}`, sealed by `sealJson`) in chunks
+   * of about CHUNK_CHARS, produced as the writer asks for them. One string of the whole cache
+   * would be tens of MiB at 100k tracks (twice that for non-Latin-1 names), and V8 keeps such
+   * garbage around. Records changed while a write is under way may or may not make it in; they
+   * mark the cache dirty again.
    */
   private *chunks(): Generator<string> {
     let chunk = `{"version":${FILE_VERSION},"records":{`;
@@ -380,7 +417,7 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
         chunk = '';
       }
     }
-    yield `${chunk}}}`;
+    yield `${chunk}}`;
   }
 
   /** Flush pending changes and stop the debounce timer (shutdown). */
