@@ -11,7 +11,17 @@ export async function lockStateDir(stateDir: string): Promise<() => Promise<void
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fh = await open(file, 'wx', 0o600);
-      await fh.writeFile(String(process.pid));
+      try {
+        await fh.writeFile(String(process.pid));
+      } catch (err) {
+        // A full disk: creating the file took the lock; it just cannot name us. Starting anyway
+        // keeps the daemon serving (another start would read no pid and take the lock over).
+        if (!['ENOSPC', 'EDQUOT'].includes((err as NodeJS.ErrnoException).code ?? '')) {
+          await fh.close();
+          await rm(file, { force: true });
+          throw err;
+        }
+      }
       await fh.close();
       return () => rm(file, { force: true });
     } catch (err) {

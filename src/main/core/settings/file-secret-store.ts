@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../fs/atomic-write';
 import type { SecretStore } from './store';
 
 /**
@@ -37,20 +37,9 @@ export class FileSecretStore implements SecretStore {
       throw new Error('The token is empty or contains spaces; paste it again.');
     // 0700 directory and 0600 file: other local users must not read the token.
     await mkdir(path.dirname(this.path), { recursive: true, mode: 0o700 });
-    const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const fh = await open(tmp, 'wx', 0o600);
-    try {
-      await fh.writeFile(value + '\n');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    try {
-      await rename(tmp, this.path);
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err;
-    }
+    // Temp file, fsync, rename; a failed write (a full disk) removes its temp file, so no half
+    // token is ever left beside the old one.
+    await writeFileAtomic(this.path, value + '\n', { mode: 0o600 });
   }
 
   /** Forgets the token (sign out). */
