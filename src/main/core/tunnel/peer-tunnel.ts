@@ -39,6 +39,7 @@ interface Session {
   /** Measures what the server has received (WebSocket ping round trips); from auth_ok on. */
   delivery?: DeliveryMeter;
   sessionId?: string;
+  /** `performance.now()` at auth_ok: a session's lifetime must not follow wall-clock jumps. */
   authAt?: number;
   sentFingerprint?: string;
   /** A manifest is in the socket's queue; another change waits for it (see publish). */
@@ -78,7 +79,7 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
       server: opts.server,
       token: opts.token,
       allowDownloads: opts.allowDownloads,
-      silenceTimeoutMs: opts.silenceTimeoutMs ?? 75_000,
+      silenceTimeoutMs: opts.silenceTimeoutMs ?? 45_000,
       connectTimeoutMs: opts.connectTimeoutMs ?? 15_000,
       publishDebounceMs: opts.publishDebounceMs ?? 150,
       conflictWindowMs: opts.conflictWindowMs ?? 10_000,
@@ -258,7 +259,7 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
     if (s.sessionId) return void this.counts.invalidFrames++; // a second auth_ok on one socket is noise
     clearTimeout(s.authTimer);
     s.sessionId = sessionId;
-    s.authAt = Date.now();
+    s.authAt = performance.now();
     const delivery = new DeliveryMeter(
       (payload) => s.ws.ping(payload),
       () => performance.now(),
@@ -336,7 +337,7 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
     let quick = false;
     if (s.authAt !== undefined) {
       const v = judgeClose(
-        Date.now() - s.authAt,
+        performance.now() - s.authAt,
         this.opts.conflictWindowMs,
         this.shortSessions,
         !!s.problem,

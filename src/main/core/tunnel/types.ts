@@ -15,7 +15,10 @@ export interface TunnelOptions {
   server: string;
   token: string;
   allowDownloads: boolean;
-  /** No message for this long means a dead server: reconnect. Default 75 s. */
+  /**
+   * No message for this long means a dead server or a path cut without a FIN: reconnect. Default
+   * 45 s: the server's ping interval (30 s) plus a margin.
+   */
   silenceTimeoutMs?: number;
   /** Upgrade handshake limit, and the wait for auth_ok after it. Default 15 s. */
   connectTimeoutMs?: number;

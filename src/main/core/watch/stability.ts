@@ -12,7 +12,10 @@ export interface StabilityOptions {
 interface Held {
   size: number;
   mtimeMs: number;
-  /** When the size or mtime last changed (or an event last arrived). */
+  /**
+   * When the size or mtime last changed (or an event last arrived), in `performance.now()` time:
+   * the wall clock jumps (sleep, NTP), and a jump back by hours held files for hours.
+   */
   since: number;
 }
 
@@ -45,7 +48,7 @@ export class StabilityGate {
     this.held.set(path, {
       size: stats?.size ?? -1,
       mtimeMs: stats?.mtimeMs ?? -1,
-      since: Date.now(),
+      since: performance.now(),
     });
     this.schedule();
   }
@@ -97,7 +100,7 @@ export class StabilityGate {
       // Gone or unreadable: release it and let the library find out which.
     }
     if (this.held.get(path) !== h) return; // a newer event replaced it (or it was dropped) meanwhile
-    const now = Date.now();
+    const now = performance.now();
     if (st && (st.size !== h.size || st.mtimeMs !== h.mtimeMs)) {
       this.held.set(path, { size: st.size, mtimeMs: st.mtimeMs, since: now });
     } else if (!st || now - h.since >= this.opts.stabilityMs) {
