@@ -42,6 +42,8 @@ export interface RemoteServerOptions {
   helloTimeoutMs?: number;
   /** Cover thumbnails (the engine's `covers`), served at /covers/ behind the token. */
   covers?: CoverSource;
+  /** A request's headers must arrive within this (ms, default 10 s): slowloris clients get 408. */
+  headersTimeoutMs?: number;
 }
 
 export interface RemoteServer {
@@ -156,7 +158,15 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
     });
   });
 
-  const server = createServer((req, res) => {
+  // Node's defaults let a slowloris client hold a socket 60-90 s (headers timeout 60 s, checked
+  // every 30 s); the page and its assets are small, so their headers come at once or never.
+  const headersTimeout = opts.headersTimeoutMs ?? 10_000;
+  const timeouts = {
+    headersTimeout,
+    requestTimeout: Math.max(30_000, headersTimeout),
+    connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+  };
+  const server = createServer(timeouts, (req, res) => {
     if (!isAllowedHost(req.headers.host, names, port)) {
       return sendStatus(res, 421, 'Misdirected request', csp);
     }
