@@ -10,6 +10,7 @@ import { runDaemon } from './daemon';
 import { runGet } from './get';
 import { runLanToken } from './lan-token';
 import { runNearby } from './nearby';
+import { runPairing } from './pairing';
 import { EXIT } from './exit-codes';
 import { progressLine } from './output';
 import { defaultStateDir } from './paths';
@@ -26,6 +27,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   if (argv[0] === 'lan-token') return runLanToken(argv.slice(1), env);
   if (argv[0] === 'get') return runGet(argv.slice(1), env);
   if (argv[0] === 'nearby') return runNearby(argv.slice(1));
+  if (['pair-link', 'pair', 'peers', 'unpair'].includes(argv[0] ?? ''))
+    return runPairing(argv[0]!, argv.slice(1), env);
   let o: CliOptions;
   try {
     o = parseArgs(argv, env);

@@ -23,7 +23,6 @@ import { SCAN_HEAP_POLICY_MIN_TRACKS, setScanHeapPolicy } from './heap-policy';
 import { checkFolder } from './folder-check';
 import { folderConflict } from './folders';
 import type { LanLimits } from './lan/lan-server';
-import { loadIdentity } from './lan/identity';
 import { LanService } from './lan/lan-service';
 import { LanTokens } from './lan/lan-tokens';
 import type { LanTrack } from './lan/serve-track';
@@ -141,7 +140,7 @@ export class Engine implements Api {
       onStale: (id) => void this.refreshTrack(id),
       note: (level, message) => this.note(level, message),
       log: this.log,
-      deviceId: async () => (await loadIdentity(opts.stateDir)).id,
+      stateDir: opts.stateDir,
       ...opts.lan,
     });
     const s = opts.settings.get();

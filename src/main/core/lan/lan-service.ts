@@ -10,6 +10,11 @@ import { LanServer, type LanLimits } from './lan-server';
 import type { LanTokens } from './lan-tokens';
 import type { LanTrack } from './serve-track';
 import { advertise, type Advertisement } from './discovery/advertiser';
+import { loadIdentity } from './identity';
+import { startPairServer, type PairServer } from './pairing/pair-server';
+import { readPeers } from './pairing/peers-store';
+import { writeFileAtomic } from '../fs/atomic-write';
+import path from 'node:path';
 import { chooseInterfaces } from './discovery/interfaces';
 
 /** What the service needs from the engine. */
@@ -22,14 +27,19 @@ export interface LanServiceOptions {
   limits?: Partial<LanLimits>;
   /** How often the token file is checked for changes made elsewhere (default 1 s). */
   tokenPollMs?: number;
-  /** This install's device id, announced on the LAN while the server runs (mDNS). */
-  deviceId?: () => Promise<string>;
+  /**
+   * The state folder: when given, the device's identity is announced on the LAN (mDNS) and the
+   * pairing listener runs beside the range server.
+   */
+  stateDir?: string;
 }
 
 /** The tokens and the server, following the `lan` setting. */
 export class LanService {
   private server: LanServer | null = null;
   private advert: Advertisement | null = null;
+  private pairing: PairServer | null = null;
+  private paired = new Set<string>();
   private current: LanSettings | null = null;
   private poll: NodeJS.Timeout | null = null;
   /** Serialises `apply` calls (settings may change twice quickly). */
@@ -60,23 +70,69 @@ export class LanService {
     await this.apply({ enabled: false, port: 0, host: '' });
   }
 
-  /** Announces the running server on the chosen interfaces; a failure is reported, not fatal. */
+  /**
+   * Starts the pairing listener (next port up, or any free one) and announces the device on the
+   * chosen interfaces; writes where the listener is for `tunecamp-share pair-link`. Failures are
+   * reported, never fatal: the range server runs regardless.
+   */
   private async announce(lan: LanSettings): Promise<void> {
-    if (!this.opts.deviceId || !this.server) return;
-    const interfaces = chooseInterfaces(os.networkInterfaces(), lan.interfaces ?? []);
-    if (interfaces.length === 0) {
-      this.opts.note('warn', 'LAN sharing is not announced: no network interface looks like a LAN');
-      return;
-    }
+    const stateDir = this.opts.stateDir;
+    if (!stateDir || !this.server) return;
+    const wildcard = lan.host === '0.0.0.0' || lan.host === '::';
+    // A server bound to one address is announced only where that address is: never elsewhere
+    // (it would be unreachable there), and never at all when it is loopback.
+    const interfaces = chooseInterfaces(os.networkInterfaces(), lan.interfaces ?? []).filter(
+      (i) => wildcard || i.address === lan.host,
+    );
     try {
+      const me = await loadIdentity(stateDir);
+      if (me.renewed)
+        this.opts.note('warn', 'LAN identity was damaged: paired devices must pair again');
+      this.pairing = await startPairServer({
+        stateDir,
+        me,
+        name: os.hostname(),
+        host: lan.host,
+        port: lan.port === 0 ? 0 : lan.port + 1,
+        note: (m) => this.opts.note('info', m),
+      });
+      this.paired = new Set((await readPeers(stateDir)).map((p) => p.id));
+      const addresses = interfaces.map((i) => i.address);
+      if (lan.host !== '0.0.0.0' && lan.host !== '::') addresses.unshift(lan.host);
+      await writeFileAtomic(
+        path.join(stateDir, 'lan-endpoint.json'),
+        JSON.stringify({
+          id: me.id,
+          pairPort: this.pairing.port,
+          addresses: [...new Set(addresses)],
+        }),
+      );
+      if (interfaces.length === 0) {
+        this.opts.note(
+          wildcard ? 'warn' : 'info',
+          wildcard
+            ? 'LAN sharing is not announced: no network interface looks like a LAN'
+            : `LAN sharing is bound to ${lan.host} only: not announced on the network`,
+        );
+        return;
+      }
       this.advert = await advertise({
-        id: await this.opts.deviceId(),
+        id: me.id,
         port: this.server.port,
+        pairPort: this.pairing.port,
         interfaces,
       });
     } catch (err) {
       this.opts.note('warn', `LAN sharing is not announced: ${(err as Error).message}`);
     }
+  }
+
+  /** Cuts the open connections of devices unpaired elsewhere (the command line). */
+  private async followPeers(): Promise<void> {
+    if (!this.opts.stateDir || !this.pairing) return;
+    const now = new Set((await readPeers(this.opts.stateDir)).map((p) => p.id));
+    for (const id of this.paired) if (!now.has(id)) this.pairing.revoke(id);
+    this.paired = now;
   }
 
   private async applyNow(lan: LanSettings): Promise<void> {
@@ -94,6 +150,8 @@ export class LanService {
       await this.advert.stop();
       this.advert = null;
     }
+    await this.pairing?.close();
+    this.pairing = null;
     if (this.server) {
       await this.server.close();
       this.server = null;
@@ -130,6 +188,7 @@ export class LanService {
     await this.announce(lan);
     this.poll = setInterval(() => {
       this.tokens.refresh().catch((err: Error) => this.opts.log.warn(`LAN tokens: ${err.message}`));
+      void this.followPeers().catch(() => undefined);
     }, this.opts.tokenPollMs ?? 1000);
     this.poll.unref();
   }

@@ -19,6 +19,8 @@ export interface Advertisement {
 export async function advertise(opts: {
   id: string;
   port: number;
+  /** The pairing listener's port (TXT `tp`). */
+  pairPort?: number;
   interfaces: LanInterface[];
 }): Promise<Advertisement> {
   const names = [...new Set(opts.interfaces.map((i) => i.name))];
@@ -28,7 +30,7 @@ export async function advertise(opts: {
     name: `${os.hostname()} (${opts.id.slice(0, 6)})`,
     type: SERVICE_TYPE,
     port: opts.port,
-    txt: buildTxt(opts.id),
+    txt: { ...buildTxt(opts.id), ...(opts.pairPort ? { tp: String(opts.pairPort) } : {}) },
   });
   await service.advertise();
   return {

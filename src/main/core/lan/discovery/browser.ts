@@ -24,13 +24,15 @@ export interface NearbyPeer {
   address: string;
   port: number;
   version: number;
+  /** The pairing listener's port, when announced. */
+  pairPort?: number;
   interface: string;
 }
 
 interface Partial {
   name: string;
   srv?: { port: number; target: string };
-  txt?: { id: string; version: number };
+  txt?: { id: string; version: number; pairPort?: number };
   address?: string;
   iface: string;
   expiresAt: number;
@@ -142,6 +144,7 @@ export class PeerBrowser extends EventEmitter<{ up: [NearbyPeer]; down: [NearbyP
       address: p.address,
       port: p.srv.port,
       version: p.txt.version,
+      ...(p.txt.pairPort ? { pairPort: p.txt.pairPort } : {}),
       interface: p.iface,
     };
     const before = this.live.get(p.name);

@@ -15,6 +15,8 @@ export interface PeerTxt {
   id: string;
   /** Its LAN protocol version. */
   version: number;
+  /** Its pairing listener's port (mutual TLS), when it announces one. */
+  pairPort?: number;
 }
 
 /** The TXT strings for this device (RFC 6763 §6: a version key first, short keys). */
@@ -46,5 +48,8 @@ export function parseTxt(strings: readonly (Buffer | string)[]): PeerTxt | null 
   const id = map.get('id') ?? '';
   const version = Number(map.get('pv'));
   if (!ID.test(id) || !Number.isInteger(version) || version < 1 || version > 1000) return null;
-  return { id, version };
+  const tp = Number(map.get('tp'));
+  return Number.isInteger(tp) && tp > 0 && tp < 65536
+    ? { id, version, pairPort: tp }
+    : { id, version };
 }
