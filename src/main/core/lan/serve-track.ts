@@ -112,7 +112,8 @@ async function pump(
   track: LanTrack,
   opts: ServeOptions,
 ): Promise<void> {
-  let gone = false;
+  // A client that hung up while the file was being opened has already fired 'close'.
+  let gone = res.destroyed;
   const onClose = () => (gone = true);
   res.once('close', onClose);
   const mtime = Math.floor(track.mtimeMs);
@@ -145,6 +146,9 @@ async function pump(
 /** Resolves when `res` can take more, or is gone. */
 function drained(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
+    // 'close' fires once: a response destroyed before we listen would leave us (and the file
+    // handle) waiting forever.
+    if (res.destroyed || !res.writableNeedDrain) return resolve();
     const done = () => {
       res.off('drain', done);
       res.off('close', done);
