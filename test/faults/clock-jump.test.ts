@@ -3,7 +3,7 @@
  * wakes, NTP corrects). `Date.now()` is moved here; durations must be measured on the monotonic
  * clock (`performance.now()`), so nothing stalls for hours or fires in a burst.
  */
-import { writeFile, rm } from 'node:fs/promises';
+import { rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StabilityGate } from '../../src/main/core/watch/stability';
@@ -47,7 +47,7 @@ describe('a wall clock that jumps', () => {
         stabilityMs: 400,
         release: () => released.push(performance.now() - t0),
       });
-      gate.hold(file);
+      gate.hold(file, await stat(file)); // its size and mtime now: quiet from here
       jump(by);
       await sleep(150);
       expect(released).toEqual([]); // not at once: the file was written 150 ms ago
