@@ -2,55 +2,24 @@
  * The download queue: tracks, or a whole album or folder given as a list of (peer, track id,
  * relative path), fetched into a chosen folder with at most `perPeer` at once from each peer.
  * Events out (`change` on every state change, `progress` at most 4 times a second per download,
- * `problem` when the list cannot be saved), verbs in (add, pause, resume, cancel). With a `stateFile`, the list survives a restart, and each
- * file resumes from its own sidecar.
+ * `problem` when the list cannot be saved), verbs in (add, pause, resume, cancel). With a
+ * `stateFile`, the list survives a restart, and each file resumes from its own sidecar.
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { fetchTrack, type FetchTrackOptions } from './fetch-track';
+import { fetchTrack } from './fetch-track';
 import { isPeerUrl, isTrackId, loadDownloads, saveDownloads, toStored } from './queue-store';
 import { prepareDestination, sanitizeRelPath } from './safe-path';
 import { removePart } from './sidecar';
-import type { LanFetch } from './transport';
+import type { DownloadQueueOptions, DownloadRequest, DownloadStatus } from './queue-types';
 
-/** One track to download: the peer's base URL, the track id, and where it goes below the folder. */
-export interface DownloadRequest {
-  peer: string;
-  trackId: string;
-  relPath: string;
-}
-
-/** Where a download is. */
-export type DownloadState = 'queued' | 'active' | 'paused' | 'done' | 'failed' | 'cancelled';
-
-/** A download as the UI and the CLI see it. */
-export interface DownloadStatus extends DownloadRequest {
-  key: string;
-  destDir: string;
-  state: DownloadState;
-  /** Bytes of the file on hand, and its size (0 until the peer has said). */
-  received: number;
-  size: number;
-  /** Body bytes received over all attempts of this run. */
-  fetched: number;
-  /** The final path, once done. */
-  file?: string;
-  /** Why it failed, or the last retried problem while active. */
-  error?: string;
-}
-
-/** How the queue reaches peers and keeps its list. */
-export interface DownloadQueueOptions {
-  /** The transport for a peer (its token today, its pinned certificate later). */
-  transport: (peer: string) => LanFetch;
-  /** Downloads at once per peer (default 2). */
-  perPeer?: number;
-  /** Where the list is kept across restarts (`<stateDir>/downloads.json`); none: memory only. */
-  stateFile?: string;
-  /** Passed to every download (tests shorten the timeouts). */
-  tuning?: Pick<FetchTrackOptions, 'stallMs' | 'maxAttempts' | 'commit' | 'retryDelay'>;
-}
+export type {
+  DownloadQueueOptions,
+  DownloadRequest,
+  DownloadState,
+  DownloadStatus,
+} from './queue-types';
 
 type Events = { change: [DownloadStatus]; progress: [DownloadStatus]; problem: [string] };
 type StopReason = 'pause' | 'cancel' | 'close';
