@@ -6,6 +6,7 @@
  * the tracks. Every view is screenshotted into test-artifacts/screenshots/e2e-*.png.
  */
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -153,7 +154,8 @@ describe('the window against the real engine', () => {
 
   it('adds a typed folder; the Tracks view, the engine and the hub agree', async () => {
     await showView(page, 'Folders');
-    await page.getByLabel('Folder path on the server').fill(musicDir);
+    // Named after the daemon's machine (issue 12: "on the server" was ambiguous).
+    await page.getByLabel(`Folder path on ${hostname()} (the machine running`).fill(musicDir);
     await page.getByRole('button', { name: 'Add folder' }).click();
     await page.getByRole('heading', { name: musicDir }).waitFor({ timeout: 10_000 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   connectFailure,
+  signInNow,
   storedTokenNote,
   tokenStorageNote,
 } from '../../src/renderer/src/lib/connect-copy';
@@ -96,5 +97,23 @@ describe('where the token in use really is', () => {
     expect(note('state-folder')).toMatch(/data folder/);
     expect(note('memory')).toMatch(/memory only/);
     expect(note('keyring')).toBeUndefined();
+  });
+});
+
+describe('signInNow', () => {
+  it('opens on the method in use: an API token given to the daemon', () => {
+    expect(signInNow({ tokenLocation: 'environment' })).toEqual({
+      mode: 'token',
+      inUse: "Signed in now with an API token from the daemon's environment (TUNECAMP_TOKEN).",
+    });
+    expect(signInNow({ tokenLocation: 'token-file' }).mode).toBe('token');
+    expect(signInNow({ tokenLocation: 'command-line' }).inUse).toMatch(/--token\)\.$/);
+  });
+
+  it('opens on username and password without a token, or with one a sign-in saved', () => {
+    expect(signInNow(undefined)).toEqual({ mode: 'login' });
+    expect(signInNow({})).toEqual({ mode: 'login' });
+    expect(signInNow({ tokenLocation: 'keyring' })).toEqual({ mode: 'login' });
+    expect(signInNow({ tokenLocation: 'state-folder' })).toEqual({ mode: 'login' });
   });
 });

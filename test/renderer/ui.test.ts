@@ -294,7 +294,14 @@ describe('renderer over the remote-control socket (headless daemon)', () => {
     await expect
       .poll(() => page.getByRole('alert').first().textContent(), { timeout: 10_000 })
       .toContain('Access refused');
-    expect(await page.getByRole('alert').first().textContent()).toContain('#token=');
+    // The daemon prints one-time /session/ links now (issue 12): say that, not "#token=…".
+    const alert = (await page.getByRole('alert').first().textContent())!;
+    expect(alert).toContain('/session/');
+    expect(alert).toContain('kill -USR2');
+    expect(alert).not.toContain('#token');
+    const waiting = (await page.locator('main .waiting').textContent())!;
+    expect(waiting).toContain('/session/');
+    expect(waiting).not.toContain('#token');
     await page.screenshot({ path: join(SHOTS, 'remote-refused-light.png') });
     await ctx.close();
   });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { AddressInfo } from 'node:net';
 import {
+  REFUSED_MESSAGE,
   RemoteClient,
   reconnectDelay,
   remoteUrl,
@@ -97,11 +98,14 @@ describe('RemoteClient', () => {
     const states: string[] = [];
     c.onLink((l) => states.push(l.state));
     c.start();
-    await expect(c.invoke('openLogs')).rejects.toThrow(/token was refused/);
+    await expect(c.invoke('openLogs')).rejects.toThrow(REFUSED_MESSAGE);
     expect(c.link.state).toBe('unauthorized');
+    // The daemon prints one-time /session/ links (issue 12); "#token=…" links are gone.
+    expect(c.link.message).toContain('/session/');
+    expect(c.link.message).not.toContain('#token');
     await new Promise((r) => setTimeout(r, 300));
     expect(states.filter((x) => x === 'connecting')).toHaveLength(1);
-    await expect(c.invoke('openLogs')).rejects.toThrow(/refused/);
+    await expect(c.invoke('openLogs')).rejects.toThrow(/no session with the daemon/);
   });
 
   it('reconnects after the daemon restarts, keeping listeners', async () => {

@@ -99,3 +99,23 @@ export function storedTokenNote(
   if (snapshot.host === 'headless') return `The token is not encrypted: it is ${HEADLESS_PLACE}.`;
   return 'The token is stored unencrypted on this computer (no keyring available).';
 }
+
+/** The token was handed to the daemon as an API token: no password was ever typed for it. */
+const GIVEN_TOKEN: Partial<Record<NonNullable<Snapshot['tokenLocation']>, string>> = {
+  environment: "an API token from the daemon's environment (TUNECAMP_TOKEN)",
+  'token-file': 'an API token from the file given with --token-file',
+  'command-line': "an API token given on the daemon's command line (--token)",
+};
+
+/**
+ * How the Connect form opens: with the method in use. A token given to the daemon (environment,
+ * token file, command line) opens on "API token" and says so; otherwise (no token yet, or one
+ * this app saved after a sign-in of either kind) on "Username and password".
+ */
+export function signInNow(snapshot: Pick<Snapshot, 'tokenLocation'> | undefined): {
+  mode: 'login' | 'token';
+  inUse?: string;
+} {
+  const given = snapshot?.tokenLocation && GIVEN_TOKEN[snapshot.tokenLocation];
+  return given ? { mode: 'token', inUse: `Signed in now with ${given}.` } : { mode: 'login' };
+}

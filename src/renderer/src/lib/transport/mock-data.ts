@@ -69,7 +69,8 @@ const WORDS = [
 ];
 const FORMATS: [string, string, number][] = [
   ['mp3', 'audio/mpeg', 0.55],
-  ['flac', 'audio/flac', 0.3],
+  ['flac', 'audio/flac', 0.29],
+  ['ape', 'audio/x-ape', 0.01],
   ['m4a', 'audio/mp4', 0.07],
   ['ogg', 'audio/ogg', 0.04],
   ['opus', 'audio/ogg', 0.02],
@@ -132,6 +133,7 @@ export function mockTracks(count: number, seed = 7): TrackInfo[] {
       override,
       plays: r() < 0.2 ? Math.floor(r() * 40) : 0,
       downloads: r() < 0.05 ? Math.floor(r() * 5) : 0,
+      downloadOnly: format[0] === 'ape',
     });
   }
   return out;
@@ -168,6 +170,12 @@ export function mockFolders(tracks: readonly TrackInfo[], now: number): FolderSt
         { path: 'Saltmarsh/Live/track.wma', reason: 'DRM-protected file: cannot be streamed.' },
         { path: 'Kaito Mori/Odd/empty.flac', reason: 'Empty file (0 bytes).' },
       ],
+      notes: [
+        {
+          path: 'Juno Park/Rough Mixes/02 Tide.mp3',
+          reason: 'its ID3v2 tag is damaged and was ignored: titled from the file name',
+        },
+      ],
     },
     {
       ...base(MOCK_FOLDERS[1]!),
@@ -178,6 +186,9 @@ export function mockFolders(tracks: readonly TrackInfo[], now: number): FolderSt
       ...base(MOCK_FOLDERS[2]!),
       state: 'polling',
       download: 'deny',
+      // Two live takes are also in the first folder: counted here too, published once.
+      tracks: (stats.get(MOCK_FOLDERS[2]!)?.n ?? 0) + 2,
+      duplicates: { tracks: 2, alsoIn: [MOCK_FOLDERS[0]!] },
       reason: 'The system file-watch limit was reached; rescanning every 60 s instead.',
     },
     {

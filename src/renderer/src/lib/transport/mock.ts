@@ -1,7 +1,8 @@
 /**
  * A mock engine behind the contract's Api, for development and screenshots (`#mock` in the URL;
  * `#mock=fresh` starts unconfigured, `#mock=unauthorized` with a refused token, `#mock=headless`
- * as a daemon without an encrypted secret store). 50,000 generated
+ * as a daemon on nas-01 without an encrypted secret store, `#mock=headless-env` as one given its
+ * token in the environment). 50,000 generated
  * tracks, folders in every state, transfers that tick every second.
  */
 import type {
@@ -32,6 +33,7 @@ export function createMockApi(
   scenario = new URLSearchParams(location.hash.slice(1)).get('mock') ?? '',
 ): MockApi {
   const now = Date.now();
+  const headless = scenario.startsWith('headless');
   let tracks = mockTracks(50_000);
   const folders = mockFolders(tracks, now);
   const settings = mockSettings();
@@ -81,8 +83,10 @@ export function createMockApi(
     settings,
     hasToken: connection.state !== 'not-configured',
     activity: activity.slice(-50),
-    host: scenario === 'headless' ? 'headless' : 'desktop',
-    secretsEncrypted: scenario !== 'headless',
+    host: headless ? 'headless' : 'desktop',
+    hostname: headless ? 'nas-01' : 'maria-laptop',
+    secretsEncrypted: !headless,
+    tokenLocation: scenario === 'headless-env' ? 'environment' : undefined,
   });
   const setConnection = (c: Partial<ConnectionStatus>) => {
     connection = { ...connection, ...c, since: Date.now() };
@@ -194,6 +198,10 @@ export function createMockApi(
     listLanDevices: () => [],
     createLanToken: (name) => ({ name, token: 'tcl_mock' }),
     revokeLanToken: () => false,
+    getNearby: () => ({ enabled: false, myId: null, nearby: [], paired: [] }),
+    createPairLink: () => [],
+    pairWithLink: () => 'Studio',
+    unpairDevice: () => false,
   };
 
   let byId: Map<string, (typeof tracks)[number]> | undefined;

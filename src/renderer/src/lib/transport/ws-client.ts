@@ -49,6 +49,15 @@ type Pending = {
   timer: ReturnType<typeof setTimeout>;
 };
 
+/**
+ * Said when the daemon refuses this page (4401): its links work once and leave a session cookie,
+ * so the page needs a new link (the daemon prints one at start, and on SIGUSR2).
+ */
+export const REFUSED_MESSAGE =
+  'This browser has no session with the daemon: its link was already used, or the daemon restarted. ' +
+  'Open a new link: the daemon prints one as "Control window: http://…/session/…" when it starts, ' +
+  'and kill -USR2 <daemon pid> prints another (each link works once).';
+
 /** The remote-control URL for a page served by the daemon: ws(s)://host/remote. */
 export function remoteUrl(loc: { protocol: string; host: string }): string {
   return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}${REMOTE_WS_PATH}`;
@@ -192,8 +201,7 @@ export class RemoteClient implements Api {
     if (this.#ws !== ws) return;
     this.#ws = undefined;
     if (code === REMOTE_CLOSE_UNAUTHORIZED) {
-      const message =
-        'The remote-control token was refused. Open the exact link the daemon printed (it ends with #token=…).';
+      const message = REFUSED_MESSAGE;
       this.#closed = true;
       this.#setLink({ state: 'unauthorized', message });
       this.#failAll(message);
