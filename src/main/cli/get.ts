@@ -91,8 +91,9 @@ async function defaultName(fetchFn: LanFetch, url: string): Promise<string> {
     method: 'HEAD',
     headers: {},
     signal: AbortSignal.timeout(15_000),
-  }).catch((e: Error & { cause?: { code?: string } }) => {
-    throw new Error(`cannot reach ${new URL(url).origin} (${e.cause?.code ?? e.message})`);
+  }).catch((e: Error & { cause?: { code?: string; message?: string } }) => {
+    const why = e.cause?.code ?? e.cause?.message ?? e.message;
+    throw new Error(`cannot reach ${new URL(url).origin} (${why})`);
   });
   if (res.status === 401 || res.status === 403)
     throw Object.assign(new Error(`the peer refused the token (${res.status})`), {
