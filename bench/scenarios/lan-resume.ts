@@ -140,13 +140,14 @@ export async function lanResume(ctx: BenchContext): Promise<void> {
     const t0 = performance.now();
     const killed = await getRun(args, sidecar, size / 2);
     const firstRun = proxy.down();
+    const kept = (JSON.parse(await readFile(sidecar, 'utf8')) as { confirmed: number }).confirmed;
     const t1 = performance.now();
     await getRun(args, sidecar);
     const seconds = (performance.now() - t1) / 1000;
     const total = proxy.down();
     proxy.close();
     const identical = (await sha256(path.join(dest, 'big.wav'))) === (await sha256(source));
-    const note = `killed (${killed}) after ${(firstRun / MiB).toFixed(1)} MiB in ${((t1 - t0) / 1000).toFixed(1)} s; resumed run ${((total - firstRun) / MiB).toFixed(1)} MiB in ${seconds.toFixed(1)} s; byte-identical: ${identical ? 'yes' : 'NO'}`;
+    const note = `killed (${killed}) after ${(firstRun / MiB).toFixed(1)} MiB carried, ${(kept / MiB).toFixed(1)} MiB confirmed in the sidecar, in ${((t1 - t0) / 1000).toFixed(1)} s; resumed run ${((total - firstRun) / MiB).toFixed(1)} MiB in ${seconds.toFixed(1)} s; byte-identical: ${identical ? 'yes' : 'NO'}`;
     ctx.add({
       key: 'lan.resume.refetched',
       measures: `a ${size / MiB} MiB download killed (SIGKILL) at 50 % and resumed: bytes carried twice`,
