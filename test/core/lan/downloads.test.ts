@@ -1,4 +1,4 @@
-import { readFile, readdir, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { readFile, readdir, writeFile, mkdtemp, rm, truncate } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -162,6 +162,33 @@ describe('resumable downloads from the LAN server', () => {
     // The resume asked for the rest of v1 and got all of v2 instead.
     expect(seen.at(-1)).toMatchObject({ status: 200 });
     expect(seen.at(-1)?.range).toMatch(/^bytes=\d+-$/);
+  });
+
+  it('a sidecar ahead of its part (a disk that lied about fsync) resumes from the end of the part', async () => {
+    const r = await setup();
+    const data = bytes(5 * MiB);
+    const t = await addReal(r, data);
+    const dest = path.join(out, 'song.flac');
+    const job = { url: r.url(t.id), trackId: t.id, dest };
+    const ctrl = new AbortController();
+    const seen: Seen[] = [];
+    const fetchFn = paced(recorded(bearerFetch(r.token), seen), 10 * MiB);
+    await expect(
+      fetchTrack(job, {
+        ...fast,
+        fetch: fetchFn,
+        signal: ctrl.signal,
+        onProgress: (p) => p.confirmed > MiB && ctrl.abort('pause'),
+      }),
+    ).rejects.toBe('pause');
+    await truncate(`${dest}.part`, MiB + 5);
+    const res = await fetchTrack(job, {
+      ...fast,
+      fetch: fetchFn,
+      signal: new AbortController().signal,
+    });
+    expect((await readFile(res.file)).equals(data)).toBe(true);
+    expect(seen[1]).toMatchObject({ range: `bytes=${MiB + 5}-`, status: 206 });
   });
 
   it('a server that answers a range with 200 makes the download start over', async () => {
