@@ -306,6 +306,41 @@ export interface Commands {
   createLanToken: [[string], { name: string; token: string }];
   /** Revokes one device's LAN token and cuts its open streams; false when no such device. */
   revokeLanToken: [[string], boolean];
+  /** Devices announcing themselves on the LAN, and the paired ones (LAN sharing on). */
+  getNearby: [[], NearbyState];
+  /** One-time pairing links (two minutes, single use), one per address the LAN server has. */
+  createPairLink: [[], string[]];
+  /** Pairs with the host of a link; answers the host's name. */
+  pairWithLink: [[string], string];
+  /** Forgets a paired device and cuts its connections; false when no such device. */
+  unpairDevice: [[string], boolean];
+}
+
+/** A device announcing itself on the LAN (a hint: trust comes from pairing). */
+export interface NearbyDevice {
+  id: string;
+  name: string;
+  address: string;
+  port: number;
+  paired: boolean;
+}
+
+/** A device paired with this one, and what it may do here. */
+export interface PairedDevice {
+  id: string;
+  name: string;
+  grants: { browse: boolean; stream: boolean; download: boolean };
+  pairedAt: number;
+}
+
+/** The Nearby view's data. */
+export interface NearbyState {
+  /** False while LAN sharing is off: nothing is announced or looked for. */
+  enabled: boolean;
+  /** This device's id (its certificate hash), once LAN sharing has run. */
+  myId: string | null;
+  nearby: NearbyDevice[];
+  paired: PairedDevice[];
 }
 
 export type CommandName = keyof Commands;
@@ -320,6 +355,7 @@ export interface Events {
   transfers: { transfers: TransferInfo[]; totals: TransferTotals };
   activity: ActivityEvent;
   settings: Settings;
+  nearby: NearbyState;
 }
 
 export type EventName = keyof Events;
@@ -344,6 +380,10 @@ export const COMMAND_NAMES = [
   'listLanDevices',
   'createLanToken',
   'revokeLanToken',
+  'getNearby',
+  'createPairLink',
+  'pairWithLink',
+  'unpairDevice',
 ] as const satisfies readonly CommandName[];
 
 export const EVENT_NAMES = [
@@ -353,6 +393,7 @@ export const EVENT_NAMES = [
   'transfers',
   'activity',
   'settings',
+  'nearby',
 ] as const satisfies readonly EventName[];
 
 /** What the renderer receives (from the preload or the WebSocket client): the same on both transports. */

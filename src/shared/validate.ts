@@ -149,6 +149,15 @@ const VALIDATORS: { [K in CommandName]: (args: unknown[]) => CommandArgs<K> } = 
   listLanDevices: (a) => (arity(a, 0), []),
   createLanToken: (a) => (arity(a, 1), [deviceName(a[0])]),
   revokeLanToken: (a) => (arity(a, 1), [deviceName(a[0])]),
+  getNearby: (a) => (arity(a, 0), []),
+  createPairLink: (a) => (arity(a, 0), []),
+  pairWithLink: (a) => (arity(a, 1), [str(a[0], 'pairing link', 512).trim()]),
+  unpairDevice: (a) => {
+    arity(a, 1);
+    const id = str(a[0], 'device id', 64).toLowerCase();
+    if (!/^[0-9a-f]{8,64}$/.test(id)) throw new Error('unpairDevice: the device id must be hex');
+    return [id];
+  },
   connect: (a) => {
     arity(a, 1);
     const o = record(a[0], 'connection details', ['server', 'token']);

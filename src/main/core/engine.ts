@@ -143,6 +143,7 @@ export class Engine implements Api {
       stateDir: opts.stateDir,
       ...opts.lan,
     });
+    this.lan.nearby?.on('change', (state) => this.emit('nearby', state));
     const s = opts.settings.get();
     this.transfers = new TransferManager({
       resolve: (id) => this.resolveTrack(id),
@@ -406,6 +407,19 @@ export class Engine implements Api {
       if (revoked) this.note('info', `LAN device "${name.trim()}" revoked`);
       return revoked;
     },
+    getNearby: async () =>
+      this.lan.nearby?.state() ?? { enabled: false, myId: null, nearby: [], paired: [] },
+    createPairLink: async () => {
+      const links = await this.lan.pairLinks();
+      if (links.length === 0) throw new Error('Turn on LAN sharing first: pairing runs beside it.');
+      return links;
+    },
+    pairWithLink: async (link) => {
+      const name = await this.lan.pair(link);
+      this.note('info', `Paired with ${name}`);
+      return name;
+    },
+    unpairDevice: async (id) => this.lan.unpair(id),
   };
 
   private snapshot(): Snapshot {

@@ -12,7 +12,11 @@ import type { LanTrack } from './serve-track';
 import { advertise, type Advertisement } from './discovery/advertiser';
 import { loadIdentity } from './identity';
 import { startPairServer, type PairServer } from './pairing/pair-server';
-import { readPeers } from './pairing/peers-store';
+import { addPeer, readPeers, removePeer } from './pairing/peers-store';
+import { formatPairLink, parsePairLink } from './pairing/link';
+import { createOffer } from './pairing/offers';
+import { pairWithLink } from './pairing/pair-client';
+import { Nearby } from './nearby';
 import { writeFileAtomic } from '../fs/atomic-write';
 import path from 'node:path';
 import { chooseInterfaces } from './discovery/interfaces';
@@ -40,6 +44,9 @@ export class LanService {
   private advert: Advertisement | null = null;
   private pairing: PairServer | null = null;
   private paired = new Set<string>();
+  private endpoint: { id: string; pairPort: number; addresses: string[] } | null = null;
+  /** Nearby and paired devices (the window's Nearby view). */
+  readonly nearby: Nearby | null;
   private current: LanSettings | null = null;
   private poll: NodeJS.Timeout | null = null;
   /** Serialises `apply` calls (settings may change twice quickly). */
@@ -50,6 +57,7 @@ export class LanService {
     readonly tokens: LanTokens,
     private readonly opts: LanServiceOptions,
   ) {
+    this.nearby = opts.stateDir ? new Nearby(opts.stateDir) : null;
     // A revoked device loses its open responses too, whichever process revoked it.
     tokens.on('revoked', (name) => this.server?.cutDevice(name));
   }
@@ -94,19 +102,25 @@ export class LanService {
         name: os.hostname(),
         host: lan.host,
         port: lan.port === 0 ? 0 : lan.port + 1,
-        note: (m) => this.opts.note('info', m),
+        note: (m) => {
+          this.opts.note('info', m);
+          void this.nearby?.refreshPaired();
+        },
       });
       this.paired = new Set((await readPeers(stateDir)).map((p) => p.id));
       const addresses = interfaces.map((i) => i.address);
       if (lan.host !== '0.0.0.0' && lan.host !== '::') addresses.unshift(lan.host);
+      this.endpoint = {
+        id: me.id,
+        pairPort: this.pairing.port,
+        addresses: [...new Set(addresses)],
+      };
+      // Where the listener is, for `tunecamp-share pair-link` run in another process.
       await writeFileAtomic(
         path.join(stateDir, 'lan-endpoint.json'),
-        JSON.stringify({
-          id: me.id,
-          pairPort: this.pairing.port,
-          addresses: [...new Set(addresses)],
-        }),
+        JSON.stringify(this.endpoint),
       );
+      await this.nearby?.start(me.id, interfaces);
       if (interfaces.length === 0) {
         this.opts.note(
           wildcard ? 'warn' : 'info',
@@ -127,12 +141,42 @@ export class LanService {
     }
   }
 
+  /** One-time pairing links for the listener (empty while LAN sharing is off). */
+  async pairLinks(): Promise<string[]> {
+    const e = this.endpoint;
+    if (!e || !this.opts.stateDir) return [];
+    const secret = await createOffer(this.opts.stateDir);
+    return e.addresses.map((host) => formatPairLink({ host, port: e.pairPort, id: e.id, secret }));
+  }
+
+  /** Pairs with the host of a pairing link; resolves with its name. */
+  async pair(text: string): Promise<string> {
+    const link = parsePairLink(text);
+    if (typeof link === 'string') throw new Error(`Cannot pair: ${link}.`);
+    if (!this.opts.stateDir) throw new Error('Cannot pair without a state folder.');
+    const name = await pairWithLink(link, await loadIdentity(this.opts.stateDir), os.hostname());
+    await addPeer(this.opts.stateDir, { id: link.id, name });
+    await this.nearby?.refreshPaired();
+    return name;
+  }
+
+  /** Forgets a paired device and cuts its connections; false when none has that id. */
+  async unpair(id: string): Promise<boolean> {
+    if (!this.opts.stateDir) return false;
+    const gone = await removePeer(this.opts.stateDir, id);
+    if (!gone) return false;
+    this.pairing?.revoke(gone.id);
+    await this.followPeers();
+    return true;
+  }
+
   /** Cuts the open connections of devices unpaired elsewhere (the command line). */
   private async followPeers(): Promise<void> {
     if (!this.opts.stateDir || !this.pairing) return;
     const now = new Set((await readPeers(this.opts.stateDir)).map((p) => p.id));
     for (const id of this.paired) if (!now.has(id)) this.pairing.revoke(id);
     this.paired = now;
+    await this.nearby?.refreshPaired();
   }
 
   private async applyNow(lan: LanSettings): Promise<void> {
@@ -152,6 +196,8 @@ export class LanService {
     }
     await this.pairing?.close();
     this.pairing = null;
+    this.endpoint = null;
+    this.nearby?.stop();
     if (this.server) {
       await this.server.close();
       this.server = null;
