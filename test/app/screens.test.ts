@@ -49,6 +49,7 @@ const VIEWS: { label: string; name: string; heading: string }[] = [
   { label: 'Tracks', name: 'tracks', heading: 'Tracks' },
   { label: 'Activity', name: 'activity', heading: 'Activity' },
   { label: 'Diagnosis', name: 'diagnosis', heading: 'Why am I not sharing?' },
+  { label: 'Nearby', name: 'nearby', heading: 'Nearby' },
   { label: 'Settings', name: 'settings', heading: 'Settings' },
   { label: 'Server', name: 'server', heading: 'Connect to your TuneCamp server' },
 ];

@@ -11,6 +11,8 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { writeFileAtomic } from '../fs/atomic-write';
 
+export { formatDeviceId } from '../../../shared/device-id';
+
 /** The file in the state dir that holds the certificate and its private key (mode 0600). */
 export const IDENTITY_FILE = 'identity.json';
 
@@ -26,16 +28,6 @@ export interface Identity {
 export function certificateId(cert: string | Buffer): string {
   const der = new X509Certificate(cert).raw;
   return createHash('sha256').update(der).digest('hex');
-}
-
-/** An id as people compare it: 16 groups of 4 upper-case hex characters. */
-export function formatDeviceId(id: string): string {
-  return (
-    id
-      .toUpperCase()
-      .match(/.{1,4}/g)
-      ?.join('-') ?? ''
-  );
 }
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;

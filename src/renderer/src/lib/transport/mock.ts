@@ -5,6 +5,7 @@
  * token in the environment). 50,000 generated
  * tracks, folders in every state, transfers that tick every second.
  */
+import { createMockNearby } from './mock-nearby';
 import type {
   ActivityEvent,
   Api,
@@ -106,6 +107,10 @@ export function createMockApi(
     return { ok: true };
   };
 
+  const nearby = createMockNearby(
+    () => settings.lan.enabled,
+    (s) => emit('nearby', s),
+  );
   const h: Handlers = {
     getSnapshot: snapshot,
     listTracks: () => tracks,
@@ -191,6 +196,7 @@ export function createMockApi(
     updateSettings: (patch) => {
       Object.assign(settings, patch);
       emit('settings', { ...settings });
+      if (patch.lan) emit('nearby', nearby.getNearby());
       return { ...settings };
     },
     pickFolders: () => ['/home/maria/Music/New Album'],
@@ -198,10 +204,7 @@ export function createMockApi(
     listLanDevices: () => [],
     createLanToken: (name) => ({ name, token: 'tcl_mock' }),
     revokeLanToken: () => false,
-    getNearby: () => ({ enabled: false, myId: null, nearby: [], paired: [] }),
-    createPairLink: () => [],
-    pairWithLink: () => 'Studio',
-    unpairDevice: () => false,
+    ...nearby,
   };
 
   let byId: Map<string, (typeof tracks)[number]> | undefined;
