@@ -14,7 +14,7 @@ import { makeWav } from '../e2e/helpers';
 import { buildDaemon, startDaemon } from './daemon';
 import { FULL, prng, tempDir } from './helpers';
 
-const KILLS = FULL ? 40 : 4;
+const KILLS = FULL ? 40 : 3;
 const PUBLISHED = /connected to .*, 4 tracks published|published 4 tracks/;
 let hub: Hub;
 let dir: string;
