@@ -166,4 +166,27 @@ describe('the control window server', () => {
     expect(took).toBeLessThan(1_000 + 1_000 + 700);
     expect(await answers(steady, 4)).toBe(true);
   });
+
+  it('1,000 idle connections cost bounded memory and are closed after the headers timeout', async () => {
+    const n = 1000;
+    const socks: net.Socket[] = [];
+    let closed = 0;
+    global.gc?.();
+    const rss0 = process.memoryUsage().rss;
+    for (let i = 0; i < n; i++) {
+      const sock = net.connect(server.port, '127.0.0.1');
+      sock.on('error', () => undefined).on('close', () => closed++);
+      socks.push(sock);
+    }
+    await Promise.all(socks.map((s) => new Promise((r) => s.once('connect', r))));
+    const grew = process.memoryUsage().rss - rss0;
+    const t0 = performance.now();
+    await expect.poll(() => closed, { timeout: 5_000, interval: 50 }).toBe(n);
+    const took = performance.now() - t0;
+    process.stderr.write(
+      `faults: ${n} idle connections: RSS +${(grew / 2 ** 20).toFixed(1)} MiB (both ends in this process), all closed by the server after ${Math.round(took)} ms\n`,
+    );
+    expect(grew).toBeLessThan(64 * 2 ** 20);
+    expect(await answers(steady, 5)).toBe(true);
+  });
 });

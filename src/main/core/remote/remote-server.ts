@@ -196,6 +196,9 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
     });
   });
 
+  // Nor does Node close a connection that sends nothing at all: 1,000 such sockets stayed open
+  // for good. Idle sockets go after the same time (ws clears this timeout once upgraded).
+  server.timeout = headersTimeout;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const pathname = (req.url ?? '').split('?')[0];
