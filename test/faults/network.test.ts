@@ -59,7 +59,7 @@ describe('the path to the server', () => {
         })
         .toBe(true);
       const noticed = performance.now() - t0;
-      expect(noticed).toBeLessThan(PING_MS + SILENCE_MS + 500);
+      expect(noticed).toBeLessThan(PING_MS + SILENCE_MS + 1500); // the margin: a loaded CI machine
       const before = hub.upgrades.length;
       proxy.restore();
       await hub.waitFor(
@@ -103,7 +103,7 @@ describe('the path to the server', () => {
       const resumed = Date.now();
       proxy.stallUp(false);
       await hub.waitFor(() => lastPong() > pongBefore, 5_000);
-      expect(lastPong() - resumed).toBeLessThan(PING_MS + 1500);
+      expect(lastPong() - resumed).toBeLessThan(PING_MS + 3000);
       const res = await download;
       expect(res instanceof Error ? res.message : res.body.length).toBe(24 * 1024 * 1024);
     } finally {

@@ -163,7 +163,7 @@ describe('the control window server', () => {
     clearInterval(drip);
     const took = performance.now() - t0;
     expect(reply).toMatch(/^HTTP\/1\.1 408/);
-    expect(took).toBeLessThan(1_000 + 1_000 + 700);
+    expect(took).toBeLessThan(1_000 + 1_000 + 2_000); // timeout + check interval + a loaded machine
     expect(await answers(steady, 4)).toBe(true);
   });
 
