@@ -96,6 +96,8 @@ export class SharedFolder extends EventEmitter<{
     if (paths.includes(this.options.path)) return this.rescan();
     return this.serial(async () => {
       if (this.closed || this.offline) return;
+      // A file that failed while serving may be on a drive just unmounted: not a removal then.
+      if (this.watcher && !(await this.watcher.confirmOnline())) return;
       try {
         await this.library.applyChanges(this.options.path, paths, {
           exclude: this.options.exclude,

@@ -205,6 +205,18 @@ export class RootWatcher extends EventEmitter<{
     if (this.listenerCount('error') > 0) this.emit('error', e);
   }
 
+  /**
+   * Whether the root is there now; if not, goes offline at once rather than at the next health
+   * check. For paths found missing from outside (a read that failed while serving): on an
+   * unmounted drive they are not removals.
+   */
+  async confirmOnline(): Promise<boolean> {
+    const check = await this.checkRootOnce();
+    if (this.closed || this._mode === 'offline') return false;
+    if (!check.online) this.goOffline(check.reason);
+    return check.online;
+  }
+
   /** Delivers a batch unless the root vanished meanwhile (then those are not real removals). */
   private async deliver(paths: string[]): Promise<void> {
     const check = await this.checkRootOnce();
