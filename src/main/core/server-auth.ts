@@ -92,15 +92,14 @@ export function usernameFromToken(token: string): string | undefined {
 }
 
 /**
- * The account name the server shows for our session (`GET /api/peers`, Bearer token), for the
- * "as maria" line when the token itself does not carry one. Undefined on any failure.
+ * The server's list of peer sessions (`GET /api/peers`, Bearer token): a bare array or
+ * `{ peers: [...] }`. Undefined on any failure; the entries are unchecked server data.
  */
-export async function lookupSessionUsername(
+export async function readPeerSessions(
   server: string,
   token: string,
-  sessionId: string,
   fetchImpl: typeof fetch = fetch,
-): Promise<string | undefined> {
+): Promise<unknown[] | undefined> {
   try {
     const res = await fetchImpl(`${server}/api/peers`, {
       headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
@@ -109,13 +108,26 @@ export async function lookupSessionUsername(
     });
     if (!res.ok) return undefined;
     const body = (await res.json()) as unknown;
-    const list = Array.isArray(body) ? body : (body as { peers?: unknown })?.peers;
-    if (!Array.isArray(list)) return undefined;
-    const mine = list.find((p) => (p as { id?: unknown })?.id === sessionId) as
-      { username?: unknown } | undefined;
-    const name = mine?.username;
-    return typeof name === 'string' && name.length > 0 && name.length <= 200 ? name : undefined;
+    const list = Array.isArray(body) ? body : (body as { peers?: unknown } | null)?.peers;
+    return Array.isArray(list) ? list : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The account name the server shows for our session (`GET /api/peers`), for the "as maria" line
+ * when the token itself does not carry one. Undefined on any failure.
+ */
+export async function lookupSessionUsername(
+  server: string,
+  token: string,
+  sessionId: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<string | undefined> {
+  const list = await readPeerSessions(server, token, fetchImpl);
+  const mine = list?.find((p) => (p as { id?: unknown } | null)?.id === sessionId) as
+    { username?: unknown } | undefined;
+  const name = mine?.username;
+  return typeof name === 'string' && name.length > 0 && name.length <= 200 ? name : undefined;
 }

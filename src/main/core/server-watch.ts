@@ -4,6 +4,7 @@
  * off from another sharer on the same account, that sharer's session (`GET /api/peers`), so the
  * account comes back within seconds once the other one has gone instead of after minutes.
  */
+import { readPeerSessions } from './server-auth';
 
 /** The server's two global switches, as `GET /api/peers/status` reports them. */
 export interface PeerStatus {
@@ -45,20 +46,8 @@ export async function sessionsOf(
   username: string,
   fetchImpl: typeof fetch = fetch,
 ): Promise<number | undefined> {
-  try {
-    const res = await fetchImpl(`${server}/api/peers`, {
-      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-      signal: AbortSignal.timeout(10_000),
-      redirect: 'error',
-    });
-    if (!res.ok) return undefined;
-    const body = (await res.json()) as unknown;
-    const list = Array.isArray(body) ? body : (body as { peers?: unknown } | null)?.peers;
-    if (!Array.isArray(list)) return undefined;
-    return list.filter((p) => (p as { username?: unknown } | null)?.username === username).length;
-  } catch {
-    return undefined;
-  }
+  const list = await readPeerSessions(server, token, fetchImpl);
+  return list?.filter((p) => (p as { username?: unknown } | null)?.username === username).length;
 }
 
 /** What a ConflictWatch needs. */
