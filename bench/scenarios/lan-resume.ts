@@ -16,6 +16,7 @@ import type { BenchContext } from '../lib/context';
 import { CLI } from '../lib/daemon';
 import { startBenchHub, waitPublished } from '../lib/hub';
 import { freePort } from './lan';
+import { wavHeader } from '../lib/wav';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -53,20 +54,7 @@ async function countingProxy(
  */
 async function writeNoise(file: string, bytes: number): Promise<void> {
   const fh = await open(file, 'w');
-  const head = Buffer.alloc(44);
-  head.write('RIFF', 0);
-  head.writeUInt32LE(bytes - 8, 4);
-  head.write('WAVEfmt ', 8);
-  head.writeUInt32LE(16, 16);
-  head.writeUInt16LE(1, 20);
-  head.writeUInt16LE(2, 22);
-  head.writeUInt32LE(44_100, 24);
-  head.writeUInt32LE(44_100 * 4, 28);
-  head.writeUInt16LE(4, 32);
-  head.writeUInt16LE(16, 34);
-  head.write('data', 36);
-  head.writeUInt32LE(bytes - 44, 40);
-  await fh.write(head);
+  await fh.write(wavHeader(bytes));
   const piece = Buffer.alloc(8 * MiB);
   for (let left = bytes - 44; left > 0; left -= piece.length)
     await fh.write(randomFillSync(piece), 0, Math.min(left, piece.length));

@@ -16,6 +16,7 @@ import { CLI } from '../lib/daemon';
 import { startBenchHub, waitPublished } from '../lib/hub';
 import { sampleProc } from '../lib/proc';
 import { quantile } from '../lib/report';
+import { wavHeader } from '../lib/wav';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -23,20 +24,7 @@ const MiB = 1024 * 1024;
 /** A valid 16-bit stereo WAV of `bytes` bytes of noise, written in 8 MiB pieces. */
 async function writeWav(file: string, bytes: number): Promise<void> {
   const fh = await open(file, 'w');
-  const head = Buffer.alloc(44);
-  head.write('RIFF', 0);
-  head.writeUInt32LE(bytes - 8, 4);
-  head.write('WAVEfmt ', 8);
-  head.writeUInt32LE(16, 16);
-  head.writeUInt16LE(1, 20);
-  head.writeUInt16LE(2, 22);
-  head.writeUInt32LE(44_100, 24);
-  head.writeUInt32LE(44_100 * 4, 28);
-  head.writeUInt16LE(4, 32);
-  head.writeUInt16LE(16, 34);
-  head.write('data', 36);
-  head.writeUInt32LE(bytes - 44, 40);
-  await fh.write(head);
+  await fh.write(wavHeader(bytes));
   const piece = Buffer.alloc(8 * MiB);
   for (let i = 0; i < piece.length; i += 4) piece.writeUInt32LE((i * 2654435761) >>> 0, i);
   for (let left = bytes - 44; left > 0; left -= piece.length)
