@@ -5,7 +5,6 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, dialog, safeStorage } from 'electron';
-import type { Api } from '../shared/contract';
 import { deferredApi } from './core/deferred-api';
 import { Engine } from './core/engine';
 import { lockStateDir } from './core/fs/state-lock';
@@ -52,8 +51,11 @@ async function start(): Promise<void> {
   const settings = createDesktopSettingsStore();
   const choose = () => pickFolders(parent());
   // The window loads while the engine opens its scan cache: its calls wait for the engine.
-  let opened!: (api: Api) => void;
-  const engineReady = new Promise<Api>((resolve) => (opened = resolve));
+  let opened!: (engine: Engine) => void;
+  const engineReady = new Promise<Engine>((resolve) => (opened = resolve));
+  // Before any page loads: Chromium gives a page the custom schemes registered when it navigated,
+  // so a handler added later is unknown to the first window (ERR_UNKNOWN_URL_SCHEME).
+  cleanups.push(serveCovers({ get: async (id) => (await engineReady).covers.get(id) }));
   const trusted = {
     file: pathToFileURL(indexHtml).href,
     devOrigin: devUrl && new URL(devUrl).origin,
@@ -113,7 +115,6 @@ async function start(): Promise<void> {
   });
   engine = core;
   opened(core);
-  cleanups.push(serveCovers(core.covers));
 
   const report = (what: string) => (err: unknown) => log.warn(`${what}: ${(err as Error).message}`);
   const addFolders = async () => {
