@@ -7,8 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseFromTokenizer, selectCover } from 'music-metadata';
-import * as strtok3 from 'strtok3';
-import type { ITokenizer, ITokenizerOptions } from 'strtok3';
+import { fromFile } from '../library/file-tokenizer';
 
 /** Image types a cover may have. SVG is never one: served from our origin it could run script. */
 export type ImageType = 'image/jpeg' | 'image/png' | 'image/gif' | 'image/webp';
@@ -54,16 +53,6 @@ export function pickSidecar(names: readonly string[]): string | undefined {
   }
   return best?.name;
 }
-
-/** strtok3's file tokenizer is in its Node entry, which the Bundler resolution does not see. */
-const fromFile = (
-  strtok3 as unknown as {
-    fromFile?: (
-      p: string,
-      o: ITokenizerOptions & { regularFileOnly?: boolean },
-    ) => Promise<ITokenizer>;
-  }
-).fromFile;
 
 /** The picture embedded in the file's tags (front cover first), or undefined. Rejects on a bad file. */
 export async function embeddedPicture(

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { parseFromTokenizer } from 'music-metadata';
 import type { IAudioMetadata, IOptions } from 'music-metadata';
 import * as strtok3 from 'strtok3';
-import type { ITokenizer, ITokenizerOptions } from 'strtok3';
+import { fromFile } from './file-tokenizer';
+import type { ITokenizer } from 'strtok3';
 import { idFromBuffer, idFromTokenizer } from './fingerprint';
 import { mayHoldVideo, VIDEO_REASON } from './file-kinds';
 import { formatOf } from './browser-play';
@@ -45,19 +46,6 @@ export interface FileStamp {
 export type ReadResult =
   | { ok: true; track: ParsedTrack; stamp: FileStamp; detail?: string }
   | { ok: false; reason: string; stamp?: FileStamp; detail?: string };
-
-/**
- * strtok3's file tokenizer lives in its Node entry (the "node" export condition), which TypeScript's
- * Bundler resolution does not see; at run time in Node it is there. Without it we read into memory.
- */
-const fromFile = (
-  strtok3 as unknown as {
-    fromFile?: (
-      p: string,
-      o: ITokenizerOptions & { regularFileOnly?: boolean },
-    ) => Promise<ITokenizer>;
-  }
-).fromFile;
 
 const OPEN_FLAGS = process.platform === 'win32' ? 'r' : constants.O_RDONLY | constants.O_NONBLOCK;
 
