@@ -314,6 +314,96 @@ export interface Commands {
   pairWithLink: [[string], string];
   /** Forgets a paired device and cuts its connections; false when no such device. */
   unpairDevice: [[string], boolean];
+  /**
+   * Changes what a paired device (id or id prefix) may do here: its defaults, or one shared
+   * folder's (`folder`: the folder's path as shared; `inherit: true` drops that folder's
+   * override). Turning a grant off cuts the device's open responses that lose it.
+   */
+  setPeerGrants: [
+    [string, { folder?: string; grants?: Partial<PeerGrants>; inherit?: boolean }],
+    PairedDevice,
+  ];
+  /** Sets where a paired device is reached (`HOST:PORT` of its peer listener), where mDNS cannot see it. */
+  setPeerAddress: [[string, string], PairedDevice];
+  /** A paired device's shared folders (path '') or one folder's sub-folders and tracks. */
+  browsePeer: [[string, string], PeerListing];
+  /** Tracks and folders of a paired device matching a term (title, artist, album, file name). */
+  searchPeer: [[string, string], PeerSearchResult];
+  /**
+   * A loopback URL (this engine's proxy, 127.0.0.1, secret per run) that plays a paired device's
+   * track in an `<audio>` element, seeking included (Range passes through).
+   */
+  peerTrackUrl: [[string, string], string];
+  /**
+   * Queues tracks (ids or paths from browsePeer) or a whole folder (recursively) of a paired
+   * device for download into a folder of this machine; resumable, survives restarts.
+   */
+  downloadFromPeer: [[string, { tracks?: string[]; folder?: string }, string], PeerDownload[]];
+  /** Every download this engine knows (queued, running, paused, failed, done this run). */
+  getDownloads: [[], PeerDownload[]];
+  pauseDownload: [[string], void];
+  resumeDownload: [[string], void];
+  /** Stops a download and deletes its partial file. */
+  cancelDownload: [[string], void];
+}
+
+/** What a paired device may do here (browse: list and search; stream: play; download). */
+export interface PeerGrants {
+  browse: boolean;
+  stream: boolean;
+  download: boolean;
+}
+
+/** A folder of a paired device: `path` is '/'-separated, its first part the shared folder's name. */
+export interface PeerFolder {
+  path: string;
+  name: string;
+}
+
+/** A track of a paired device. */
+export interface PeerTrack {
+  id: string;
+  title: string;
+  artist?: string;
+  album?: string;
+  /** Seconds. */
+  duration?: number;
+  size: number;
+  mimeType: string;
+  /** Its path on the device, '/'-separated, the first part being the shared folder's name. */
+  path: string;
+}
+
+/** One folder of a paired device (or its shared folders, for path ''). */
+export interface PeerListing {
+  path: string;
+  folders: PeerFolder[];
+  tracks: PeerTrack[];
+}
+
+/** Search results from a paired device; `truncated` when there were more than the limit. */
+export interface PeerSearchResult {
+  folders: PeerFolder[];
+  tracks: PeerTrack[];
+  truncated: boolean;
+}
+
+/** A download from a paired device. */
+export interface PeerDownload {
+  /** The download's key (pause, resume, cancel). */
+  id: string;
+  peerId: string;
+  trackId: string;
+  /** Where it goes below `destDir`. */
+  relPath: string;
+  destDir: string;
+  state: 'queued' | 'active' | 'paused' | 'done' | 'failed' | 'cancelled';
+  /** Bytes on hand, and the file's size (0 until the peer has said). */
+  received: number;
+  size: number;
+  /** The final path, once done. */
+  file?: string;
+  error?: string;
 }
 
 /** A device announcing itself on the LAN (a hint: trust comes from pairing). */
@@ -329,7 +419,12 @@ export interface NearbyDevice {
 export interface PairedDevice {
   id: string;
   name: string;
-  grants: { browse: boolean; stream: boolean; download: boolean };
+  /** The defaults, for every shared folder without its own. */
+  grants: PeerGrants;
+  /** Per shared folder (its path here), overriding `grants`. */
+  folders?: Record<string, PeerGrants>;
+  /** Where it was last reached or seen (`HOST:PORT` of its peer listener). */
+  address?: string;
   pairedAt: number;
 }
 
@@ -356,6 +451,8 @@ export interface Events {
   activity: ActivityEvent;
   settings: Settings;
   nearby: NearbyState;
+  /** The download list, on every change and at most 4 times a second while bytes flow. */
+  downloads: PeerDownload[];
 }
 
 export type EventName = keyof Events;
@@ -384,6 +481,16 @@ export const COMMAND_NAMES = [
   'createPairLink',
   'pairWithLink',
   'unpairDevice',
+  'setPeerGrants',
+  'setPeerAddress',
+  'browsePeer',
+  'searchPeer',
+  'peerTrackUrl',
+  'downloadFromPeer',
+  'getDownloads',
+  'pauseDownload',
+  'resumeDownload',
+  'cancelDownload',
 ] as const satisfies readonly CommandName[];
 
 export const EVENT_NAMES = [
@@ -394,6 +501,7 @@ export const EVENT_NAMES = [
   'activity',
   'settings',
   'nearby',
+  'downloads',
 ] as const satisfies readonly EventName[];
 
 /** What the renderer receives (from the preload or the WebSocket client): the same on both transports. */

@@ -25,6 +25,8 @@ import { folderConflict } from './folders';
 import type { LanLimits } from './lan/lan-server';
 import { LanService } from './lan/lan-service';
 import { LanTokens } from './lan/lan-tokens';
+import { delegatePeerCommands } from './lan/peer/peer-commands';
+import { PeerHub } from './lan/peer/peer-hub';
 import type { LanTrack } from './lan/serve-track';
 import { Library, type LibraryOptions } from './library/library';
 import { sharedParsePool } from './library/parse-pool';
@@ -92,6 +94,8 @@ export class Engine implements Api {
   readonly covers: CoverStore;
   /** The LAN range server and its device tokens (docs/LAN.md). */
   private readonly lan: LanService;
+  /** Browsing, playing and downloading from paired devices. */
+  private readonly peers: PeerHub;
   private statsTimer: NodeJS.Timeout | null = null;
   private transfersTimer: NodeJS.Timeout | null = null;
   private offParseWarning: (() => void) | null = null;
@@ -144,6 +148,7 @@ export class Engine implements Api {
       ...opts.lan,
     });
     this.lan.nearby?.on('change', (state) => this.emit('nearby', state));
+    this.peers = new PeerHub();
     const s = opts.settings.get();
     this.transfers = new TransferManager({
       resolve: (id) => this.resolveTrack(id),
@@ -420,6 +425,7 @@ export class Engine implements Api {
       return name;
     },
     unpairDevice: async (id) => this.lan.unpair(id),
+    ...delegatePeerCommands(() => this.peers.commands),
   };
 
   private snapshot(): Snapshot {

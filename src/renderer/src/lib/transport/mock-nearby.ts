@@ -2,7 +2,7 @@
  * The mock engine's Nearby: one device on the network while LAN sharing is on, and pairing by link
  * that works once per link, so the view can be used and tested without a network.
  */
-import type { NearbyState } from '../../../../shared/contract';
+import type { NearbyState, PairedDevice, PeerGrants } from '../../../../shared/contract';
 
 const MY_ID = 'c0ffee'.repeat(10) + 'c0ff';
 const STUDIO = { id: '5eed'.repeat(16), name: 'Studio Mac', address: '192.0.2.20', port: 47310 };
@@ -43,6 +43,29 @@ export function createMockNearby(lanOn: () => boolean, changed: (s: NearbyState)
       });
       changed(state());
       return STUDIO.name;
+    },
+    setPeerGrants: (
+      id: string,
+      change: { folder?: string; grants?: Partial<PeerGrants>; inherit?: boolean },
+    ): PairedDevice => {
+      const p = [...paired.values()].find((d) => d.id.startsWith(id));
+      if (!p) throw new Error(`No paired device has the id ${id}.`);
+      if (change.folder === undefined) p.grants = { ...p.grants, ...change.grants };
+      else if (change.inherit) delete p.folders?.[change.folder];
+      else
+        p.folders = {
+          ...p.folders,
+          [change.folder]: { ...(p.folders?.[change.folder] ?? p.grants), ...change.grants },
+        };
+      changed(state());
+      return { ...p };
+    },
+    setPeerAddress: (id: string, address: string): PairedDevice => {
+      const p = [...paired.values()].find((d) => d.id.startsWith(id));
+      if (!p) throw new Error(`No paired device has the id ${id}.`);
+      p.address = address;
+      changed(state());
+      return { ...p };
     },
     unpairDevice: (id: string) => {
       const gone = [...paired.keys()].find((k) => k.startsWith(id));

@@ -6,6 +6,7 @@
  * tracks, folders in every state, transfers that tick every second.
  */
 import { createMockNearby } from './mock-nearby';
+import { createMockPeers } from './mock-peers';
 import type {
   ActivityEvent,
   Api,
@@ -205,6 +206,7 @@ export function createMockApi(
     createLanToken: (name) => ({ name, token: 'tcl_mock' }),
     revokeLanToken: () => false,
     ...nearby,
+    ...createMockPeers((list) => emit('downloads', list)),
   };
 
   let byId: Map<string, (typeof tracks)[number]> | undefined;
