@@ -1,6 +1,7 @@
 import type { ConnectionStatus, ConnectResult, ManifestTrack } from '../../shared/contract';
 import { describeSaveError } from './fs/fs-errors';
 import { ServerSide } from './server-side';
+import { closeServerProxies } from './net/proxy';
 import { lookupSessionUsername, loginWithPassword, usernameFromToken } from './server-auth';
 import type { SecretStore, SettingsStore } from './settings/store';
 import type { TransferManager } from './transfers/transfer-manager';
@@ -147,6 +148,7 @@ export class EngineConnection {
 
   async stop(): Promise<void> {
     await this.closeTunnel();
+    await closeServerProxies();
   }
 
   private createTunnel(server: string, token: string, allowDownloads: boolean): PeerTunnel {

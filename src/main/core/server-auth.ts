@@ -1,4 +1,11 @@
 import type { ConnectResult } from '../../shared/contract';
+import { explainNetError } from './net/net-errors';
+import {
+  ProxyConfigError,
+  ProxyRefusedError,
+  ProxyUnreachableError,
+  serverFetch,
+} from './net/proxy';
 
 type Problem = NonNullable<ConnectResult['problem']>;
 
@@ -13,7 +20,7 @@ export async function loginWithPassword(
   server: string,
   username: string,
   password: string,
-  fetchImpl: typeof fetch = fetch,
+  fetchImpl: typeof fetch = serverFetch,
   timeoutMs = 15_000,
 ): Promise<LoginResult> {
   let res: Response;
@@ -26,13 +33,7 @@ export async function loginWithPassword(
       redirect: 'error',
     });
   } catch (err) {
-    return {
-      ok: false,
-      problem: {
-        code: 'unreachable',
-        message: `Could not reach ${server}: ${(err as Error).message}. Check the address and your network.`,
-      },
-    };
+    return { ok: false, problem: { code: 'unreachable', message: await unreachable(err, server) } };
   }
   if (res.status === 401 || res.status === 400) {
     return {
@@ -74,6 +75,20 @@ export async function loginWithPassword(
   return { ok: true, token };
 }
 
+/** Why `server` could not be reached: the proxy, DNS, the certificate, or the socket's own words. */
+async function unreachable(err: unknown, server: string): Promise<string> {
+  const proxied =
+    err instanceof ProxyRefusedError ||
+    err instanceof ProxyUnreachableError ||
+    err instanceof ProxyConfigError;
+  if (proxied) return (err as Error).message;
+  const named = await explainNetError(err, server);
+  if (named) return named;
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  const detail = cause?.code ?? cause?.message ?? (err as Error).message;
+  return `Could not reach ${server} (${detail}). Check the address and your network.`;
+}
+
 /** The `username` claim of a JWT, read without verifying it (for display only). */
 export function usernameFromToken(token: string): string | undefined {
   const parts = token.split('.');
@@ -98,7 +113,7 @@ export function usernameFromToken(token: string): string | undefined {
 export async function readPeerSessions(
   server: string,
   token: string,
-  fetchImpl: typeof fetch = fetch,
+  fetchImpl: typeof fetch = serverFetch,
 ): Promise<unknown[] | undefined> {
   try {
     const res = await fetchImpl(`${server}/api/peers`, {
@@ -123,7 +138,7 @@ export async function lookupSessionUsername(
   server: string,
   token: string,
   sessionId: string,
-  fetchImpl: typeof fetch = fetch,
+  fetchImpl: typeof fetch = serverFetch,
 ): Promise<string | undefined> {
   const list = await readPeerSessions(server, token, fetchImpl);
   const mine = list?.find((p) => (p as { id?: unknown } | null)?.id === sessionId) as

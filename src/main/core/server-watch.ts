@@ -4,6 +4,7 @@
  * off from another sharer on the same account, that sharer's session (`GET /api/peers`), so the
  * account comes back within seconds once the other one has gone instead of after minutes.
  */
+import { serverFetch } from './net/proxy';
 import { readPeerSessions } from './server-auth';
 
 /** The server's two global switches, as `GET /api/peers/status` reports them. */
@@ -18,7 +19,7 @@ export interface PeerStatus {
  */
 export async function fetchPeerStatus(
   server: string,
-  fetchImpl: typeof fetch = fetch,
+  fetchImpl: typeof fetch = serverFetch,
 ): Promise<PeerStatus | undefined> {
   try {
     const res = await fetchImpl(`${server}/api/peers/status`, {
@@ -44,7 +45,7 @@ export async function sessionsOf(
   server: string,
   token: string,
   username: string,
-  fetchImpl: typeof fetch = fetch,
+  fetchImpl: typeof fetch = serverFetch,
 ): Promise<number | undefined> {
   const list = await readPeerSessions(server, token, fetchImpl);
   return list?.filter((p) => (p as { username?: unknown } | null)?.username === username).length;

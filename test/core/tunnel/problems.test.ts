@@ -42,7 +42,7 @@ describe('problemForError', () => {
     expect(p.message).not.toContain(token);
     expect(
       problemForError(err('getaddrinfo ENOTFOUND x', 'ENOTFOUND'), SERVER, token).message,
-    ).toMatch(/DNS/);
+    ).toMatch(/Cannot find server music\.example\.org \(DNS: ENOTFOUND\)/);
     expect(
       problemForError(err('connect ECONNREFUSED', 'ECONNREFUSED'), SERVER, token).message,
     ).toMatch(/refused/);
@@ -61,7 +61,7 @@ describe('problemForError', () => {
     expect(
       problemForError(err('self-signed certificate', 'DEPTH_ZERO_SELF_SIGNED_CERT'), SERVER, token)
         .message,
-    ).toMatch(/Secure connection/);
+    ).toMatch(/certificate of music\.example\.org is self-signed/);
   });
 });
 

@@ -13,6 +13,8 @@ import { frameFingerprint, ManifestEncoder, validateManifest } from './manifest'
 import * as P from './problems';
 import { peerSocketUrl } from './server-url';
 import { DeliveryMeter } from './delivery';
+import { readCertificate, wantsCertificate } from '../net/net-errors';
+import * as Proxy from '../net/proxy';
 import { createSink, type FrameSink } from './sink';
 import { CONFLICT_STREAK, judgeClose, nextStatus } from './status';
 import type { TunnelEvents, TunnelOptions } from './types';
@@ -48,6 +50,8 @@ interface Session {
   problem?: P.TunnelProblem;
   silence?: NodeJS.Timeout;
   authTimer?: NodeJS.Timeout;
+  /** The close waits for this (reading an expired certificate's date for the message). */
+  hold?: Promise<void>;
 }
 
 /** One tunnel per server+token. Lifecycle: start() → (connect, serve, reconnect)* → stop(). */
@@ -165,6 +169,15 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
     this.retryTimer = null;
     if (!this.running) return;
     let ws: WebSocket;
+    let proxy: Proxy.ServerProxy | null;
+    try {
+      proxy = Proxy.proxyFor(this.opts.server);
+    } catch (err) {
+      this.running = false;
+      const message = (err as Error).message;
+      return void this.setStatus('stopped', { problem: { code: 'not-configured', message } });
+    }
+    const agent = proxy ? Proxy.tunnelAgent(proxy) : undefined;
     try {
       ws = new WebSocket(
         peerSocketUrl(this.opts.server, this.opts.token, this.opts.allowDownloads),
@@ -174,6 +187,7 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
           maxPayload: MAX_PAYLOAD,
           followRedirects: false, // a redirect could carry the token to another host
           generateMask: zeroMask,
+          agent,
         },
       );
     } catch {
@@ -194,8 +208,22 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
       res.resume(); // drain the refusal body; terminate() then aborts the request
       ws.terminate();
     });
-    ws.on('error', (err) => {
-      s.problem ??= P.problemForError(err, this.opts.server, this.opts.token);
+    let tunnelled = false;
+    agent?.on('proxyConnect', ({ statusCode }: { statusCode: number }) => {
+      tunnelled = statusCode === 200;
+      if (!tunnelled)
+        s.problem ??= P.problemForProxy(Proxy.proxyRefusalMessage(proxy!, statusCode));
+    });
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (proxy && !tunnelled && Proxy.PROXY_SOCKET_CODES.has(err.code ?? ''))
+        s.problem ??= P.problemForProxy(new Proxy.ProxyUnreachableError(proxy, err.code!).message);
+      if (s.problem) return;
+      s.problem = P.problemForError(err, this.opts.server, this.opts.token);
+      if (wantsCertificate(err) && !proxy) {
+        s.hold = readCertificate(this.opts.server).then((cert) => {
+          s.problem = P.problemForError(err, this.opts.server, this.opts.token, cert);
+        });
+      }
     });
     ws.on('open', () => {
       s.authTimer = setTimeout(() => {
@@ -328,6 +356,11 @@ export class PeerTunnel extends EventEmitter<TunnelEvents> {
   }
 
   private onClose(s: Session, code: number): void {
+    if (s.hold) {
+      const hold = s.hold;
+      s.hold = undefined;
+      return void hold.then(() => this.onClose(s, code));
+    }
     this.endSession(s);
     if (this.current !== s) return;
     this.current = null;

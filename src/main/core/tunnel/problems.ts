@@ -3,6 +3,8 @@
  * (normalised, no token) and never the socket URL, which carries the token.
  */
 import type { ProblemCode } from '../../../shared/contract';
+import type { PeerCertificate } from 'node:tls';
+import { dnsOrTlsMessage } from '../net/net-errors';
 import type { FailureKind } from './backoff';
 import { redactToken } from './server-url';
 
@@ -58,11 +60,15 @@ export function problemForStatus(status: number, server: string): TunnelProblem 
   };
 }
 
-/** Map a socket error (DNS, refused, TLS, timeout, oversized frame…) to a problem. */
+/**
+ * Map a socket error (DNS, refused, TLS, timeout, oversized frame…) to a problem. `cert` is the
+ * server's certificate when it was read for an expired one's date (net-errors readCertificate).
+ */
 export function problemForError(
   err: Error & { code?: string },
   server: string,
   secret: string,
+  cert?: PeerCertificate | null,
 ): TunnelProblem {
   const failure: FailureKind = { kind: 'network' };
   const code = err.code ?? '';
@@ -81,13 +87,8 @@ export function problemForError(
       failure,
     };
   }
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return {
-      code: 'unreachable',
-      message: `Cannot find ${server} (DNS lookup failed). Retrying.`,
-      failure,
-    };
-  }
+  const named = dnsOrTlsMessage(err, server, cert);
+  if (named) return { code: 'unreachable', message: `${named} Retrying.`, failure };
   if (code === 'ECONNREFUSED') {
     return { code: 'unreachable', message: `${server} refused the connection. Retrying.`, failure };
   }
@@ -103,6 +104,11 @@ export function problemForError(
     message: `Cannot reach ${server} (${code || text}). Retrying.`,
     failure,
   };
+}
+
+/** The proxy between us and the server refused or could not be reached (`message` names it). */
+export function problemForProxy(message: string): TunnelProblem {
+  return { code: 'unreachable', message: `${message} Retrying.`, failure: { kind: 'network' } };
 }
 
 /** A session the server closed (every close reads 1005, so a kick looks like a restart). */
