@@ -6,6 +6,7 @@
 import { rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WarningFolder } from '../../src/main/cli/terminal';
 import { StabilityGate } from '../../src/main/core/watch/stability';
 import type { PeerTunnel } from '../../src/main/core/tunnel/peer-tunnel';
 import { startHub, type Hub } from '../hub/emulator';
@@ -75,5 +76,19 @@ describe('a wall clock that jumps', () => {
     }
     await waitForStatus(a.tunnel, (x) => x.state === 'connected');
     expect(a.statuses.some((x) => x.problem?.code === 'conflict')).toBe(false);
+  });
+
+  it('back 3 hours: the daemon folds a repeated terminal warning for its minute, not for 3 hours', async () => {
+    const out: string[] = [];
+    const folder = new WarningFolder((l) => out.push(l), 300); // the daemon's, with its own clock
+    folder.add('disk slow', 'warn disk slow');
+    folder.add('disk slow', 'warn disk slow');
+    expect(out).toEqual(['warn disk slow']); // the repeat is folded
+    jump(-HOURS);
+    await sleep(400);
+    folder.flush();
+    expect(out).toEqual(['warn disk slow', 'warn disk slow (2 times in the last minute)']);
+    folder.add('disk slow', 'warn disk slow again');
+    expect(out.at(-1)).toBe('warn disk slow again'); // a new minute: printed at once
   });
 });

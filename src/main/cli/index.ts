@@ -101,11 +101,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
           if (level === 'info') return;
           queueMicrotask(() => {
             const message = line.replace(/^\S+ \S+ /, '');
-            if (message !== printer.problemMessage) folder.add(message, line, Date.now());
+            if (message !== printer.problemMessage) folder.add(message, line);
           });
         },
   });
-  const flush = setInterval(() => folder.flush(Date.now()), 5_000);
+  const flush = setInterval(() => folder.flush(), 5_000);
   flush.unref();
 
   const common = { stateDir, host: 'headless' as const, version: VERSION, log };

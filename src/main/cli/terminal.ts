@@ -7,7 +7,9 @@ export const FOLD_WINDOW_MS = 60_000;
 /**
  * Folds identical warnings: the first is printed at once, repeats within a minute are counted,
  * and when the minute is over one line says how often it came ("… (3 times in the last minute)").
- * Pure apart from `print`; the clock is passed in, and `flush(now)` is called by a timer.
+ * Pure apart from `print`; `flush()` is called by a timer. The minute is read off the monotonic
+ * clock (`performance.now()`, or `clock`): on the wall clock, setting it back 3 hours kept a
+ * repeated warning folded, unseen, for those 3 hours.
  */
 export class WarningFolder {
   private readonly seen = new Map<string, { first: number; repeats: number; line: string }>();
@@ -15,10 +17,11 @@ export class WarningFolder {
   constructor(
     private readonly print: (line: string) => void,
     private readonly windowMs = FOLD_WINDOW_MS,
+    private readonly clock: () => number = () => performance.now(),
   ) {}
 
   /** A warning `message`, shown as `line` (e.g. with a timestamp). */
-  add(message: string, line: string, now: number): void {
+  add(message: string, line: string, now = this.clock()): void {
     this.flush(now);
     const entry = this.seen.get(message);
     if (entry) {
@@ -31,7 +34,7 @@ export class WarningFolder {
   }
 
   /** Prints the folded count of every warning whose minute is over (all of them with `all`). */
-  flush(now: number, all = false): void {
+  flush(now = this.clock(), all = false): void {
     for (const [message, e] of this.seen) {
       if (!all && now - e.first < this.windowMs) continue;
       this.seen.delete(message);

@@ -1,6 +1,5 @@
 import { playsInBrowser } from './library/browser-play';
 import { EventEmitter } from 'node:events';
-import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type {
@@ -37,6 +36,7 @@ import { silentLogger, type Logger } from './logger';
 import { buildManifest, partialPublishDelayMs, PUBLISH_DELAY_MS, toTrackInfo } from './publisher';
 import type { SecretStore, SettingsStore } from './settings/store';
 import type { SharedFolderOptions } from './shared-folder';
+import { readStatsFile, type LoadedStats } from './transfers/stats-file';
 import { TransferManager } from './transfers/transfer-manager';
 import { nextSafetyRescanDelay } from './watch/safety-rescan';
 
@@ -112,17 +112,14 @@ export class Engine implements Api {
   /** Opens the scan cache and the saved statistics, then builds the engine (not started). */
   static async create(opts: EngineOptions): Promise<Engine> {
     const cache = await ScanCache.open(path.join(opts.stateDir, 'scan-cache.json'));
-    const stats = await readFile(path.join(opts.stateDir, STATS_FILE), 'utf8').then(
-      (text) => JSON.parse(text) as unknown,
-      () => undefined,
-    );
+    const stats = await readStatsFile(path.join(opts.stateDir, STATS_FILE));
     return new Engine(opts, cache, stats, await LanTokens.open(opts.stateDir));
   }
 
   private constructor(
     private readonly opts: EngineOptions,
     cache: ScanCache,
-    stats: unknown,
+    private readonly stats: LoadedStats,
     lanTokens: LanTokens,
   ) {
     this.log = opts.log ?? silentLogger;
@@ -154,7 +151,7 @@ export class Engine implements Api {
       resolve: (id) => this.resolveTrack(id),
       maxConcurrent: s.maxConcurrentTransfers,
       uploadRateLimit: s.uploadRateLimit,
-      stats,
+      stats: stats.value,
     });
     this.connection = new EngineConnection({
       settings: opts.settings,
@@ -216,6 +213,7 @@ export class Engine implements Api {
     for (const problem of this.opts.settings.problems) this.note('warn', `Settings: ${problem}`);
     for (const warning of this.cache.warnings) this.note('warn', warning);
     if (this.lan.tokens.problem) this.note('warn', `LAN devices: ${this.lan.tokens.problem}`);
+    if (this.stats.problem) this.note('warn', this.stats.problem);
     this.offParseWarning = onParsePoolWarning((w) => this.note('warn', w));
     this.cache.on('warning', (w) => this.note('warn', w));
     const settings = this.opts.settings.get();
