@@ -43,16 +43,19 @@ async function connect(opts: Partial<ConstructorParameters<typeof TransferManage
 }
 
 describe('files that change while being served', () => {
-  it('serves exactly the published size of a file that grows mid-transfer', async () => {
+  // A file written to after it was published (appended to, or rewritten larger by a tag editor,
+  // which shifts every byte) cannot be told apart by its size and mtime: either may have changed
+  // bytes already read. So both end with chunk_error after bytes of the published version only.
+  it('a file that grows mid-transfer: only bytes of the published version, then chunk_error', async () => {
     const { hub } = await connect({ uploadRateLimit: 4 * MiB });
     const t = await lib.add('grow', 2 * MiB);
     const r = hub.request('grow');
     await until(() => r.bytes > 0, 5000, 'first chunk');
     await appendFile(t.path, Buffer.alloc(MiB, 7));
     await r.finished;
-    expect(r.ended).toBe(true);
-    expect(r.bytes).toBe(2 * MiB);
-    expect(r.digest).toBe(lib.sha.get('grow'));
+    expect(r.sequence.at(-1)).toBe('chunk_error');
+    expect(r.error).toBe('File changed while being sent');
+    expect(r.bytes).toBeLessThan(2 * MiB);
   });
 
   it('ends a file that shrinks mid-transfer with chunk_error after the data, and marks it failed', async () => {

@@ -1,4 +1,4 @@
-import { open, rm, writeFile } from 'node:fs/promises';
+import { open, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +33,7 @@ describe('ReadAhead', () => {
         {
           path: file,
           size: 1000 * KiB,
+          mtimeMs: (await stat(file)).mtimeMs,
           title: 't',
           allowDownload: true,
         } as never,

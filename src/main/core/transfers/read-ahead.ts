@@ -79,19 +79,33 @@ export class ReadAhead {
 
   private readBlock(rec: TransferRecord, size: number): void {
     const handle = rec.handle!;
-    // Never past the published size: a file that grew since is served as published.
+    // Never past the published size (a file that grew since fails at the check below).
     const len = Math.min(this.chunkSize * READ_BLOCK_CHUNKS, size - rec.pos);
     const buf = Buffer.allocUnsafe(len);
     rec.reading = true;
     this.reading += len;
     this.notePeak();
-    readFully(handle, buf, rec.pos).then(
-      (n) => {
+    const target = rec.target!;
+    // Each block is checked against the published file after it is read and before any of it is
+    // sent: a write in place (truncate and rewrite, an editor saving over it) changes the mtime,
+    // so the listener never gets bytes of two versions, only a chunk_error after the old ones.
+    const read = async () => {
+      const n = await readFully(handle, buf, rec.pos);
+      return { n, st: await handle.stat() };
+    };
+    read().then(
+      ({ n, st }) => {
         rec.reading = false;
         this.reading -= len;
         if (rec.finished) return;
+        const changed =
+          st.size !== target.size || Math.floor(st.mtimeMs) !== Math.floor(target.mtimeMs);
         // Fewer bytes than published: the listener expects them all, so this can only truncate.
-        if (n < len) return this.fail(rec, 'File shrank while being sent');
+        if (n < len || changed) {
+          const shrank = n < len || st.size < target.size;
+          this.fail(rec, shrank ? 'File shrank while being sent' : 'File changed while being sent');
+          return this.onStale(rec.req.trackId);
+        }
         rec.block = buf;
         rec.blockStart = rec.pos;
         this.held += len;
