@@ -142,10 +142,27 @@ export class Engine implements Api {
       note: (level, message) => this.note(level, message),
       log: this.log,
       stateDir: opts.stateDir,
+      catalog: {
+        roots: () =>
+          this.opts.settings
+            .get()
+            .folders.map((f) => f.path)
+            .filter((r) => !this.offlineRoots().has(r)),
+        entries: (root) => this.library.entries(root),
+      },
+      peerTrack: (id) => {
+        const t = this.lanTrack(id);
+        return t && { ...t, root: this.library.get(id)!.root };
+      },
       ...opts.lan,
     });
     this.lan.nearby?.on('change', (state) => this.emit('nearby', state));
-    this.peers = new PeerHub();
+    this.peers = new PeerHub({
+      stateDir: opts.stateDir,
+      seenAt: (id) => this.lan.nearby?.addressOf(id),
+      peersChanged: () => this.lan.followPeers(),
+      downloads: (list) => this.emit('downloads', list),
+    });
     const s = opts.settings.get();
     this.transfers = new TransferManager({
       resolve: (id) => this.resolveTrack(id),
@@ -224,6 +241,7 @@ export class Engine implements Api {
     this.publishNow();
     await this.connection.restart();
     await this.lan.apply(settings.lan);
+    await this.peers.start();
     this.scheduleSafetyRescan();
     this.statsTimer = setInterval(() => void this.saveStats(), 60_000);
     this.statsTimer.unref();
@@ -242,6 +260,7 @@ export class Engine implements Api {
     }
     await this.connection.stop();
     await this.lan.close();
+    await this.peers.close();
     await this.transfers.close();
     await this.folders.closeAll();
     const unsaved: string[] = [];

@@ -1,7 +1,7 @@
 /**
  * Pairing by link over real mutual TLS on 127.0.0.1, between two state folders: the link pairs
  * both ways once, a used or expired link is refused, a link whose id is not the host's is refused
- * before the secret leaves, guessing is limited per address, and unpairing cuts an open connection.
+ * before the secret leaves, guessing is limited per address, and an unpaired device is refused.
  */
 import { rm } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,14 +12,14 @@ import {
   type PairLink,
 } from '../../../src/main/core/lan/pairing/link';
 import { OFFER_TTL_MS, createOffer } from '../../../src/main/core/lan/pairing/offers';
-import { askPeer, pairWithLink } from '../../../src/main/core/lan/pairing/pair-client';
-import { startPairServer, type PairServer } from '../../../src/main/core/lan/pairing/pair-server';
+import { pairWithLink } from '../../../src/main/core/lan/pairing/pair-client';
 import { readPeers, removePeer } from '../../../src/main/core/lan/pairing/peers-store';
-import { connectPinned } from '../../../src/main/core/lan/tls-pinning';
+import { peerJson } from '../../../src/main/core/lan/peer/peer-client';
+import { startPeerServer, type PeerServer } from '../../../src/main/core/lan/peer/peer-server';
 import { tempDir } from '../../e2e/helpers';
 
 const dirs: string[] = [];
-let server: PairServer | undefined;
+let server: PeerServer | undefined;
 afterAll(async () => {
   await server?.close();
   for (const d of dirs) await rm(d, { recursive: true, force: true });
@@ -56,20 +56,23 @@ describe('pairing over mutual TLS', () => {
     [host, guest] = await Promise.all([createIdentity(), createIdentity()]);
     hostDir = await tempDir('pair-host');
     dirs.push(hostDir);
-    server = await startPairServer({
+    server = await startPeerServer({
       stateDir: hostDir,
       me: host,
       name: 'Studio',
       host: '127.0.0.1',
       port: 0,
+      catalog: { roots: () => [], entries: () => [] },
+      track: () => undefined,
     });
     const link = formatPairLink(linkFor(await createOffer(hostDir)));
     const parsed = parsePairLink(link);
     if (typeof parsed === 'string') throw new Error(parsed);
-    expect(await pairWithLink(parsed, guest, 'Laptop')).toBe('Studio');
+    expect(await pairWithLink(parsed, guest, 'Laptop', 40123)).toBe('Studio');
     const peers = await readPeers(hostDir);
-    expect(peers.map((p) => [p.id, p.name, p.grants])).toEqual([
-      [guest.id, 'Laptop', { browse: true, stream: true, download: false }],
+    // The guest's address is remembered: where it came from, at the port it listens on.
+    expect(peers.map((p) => [p.id, p.name, p.grants, p.address])).toEqual([
+      [guest.id, 'Laptop', { browse: true, stream: true, download: false }, '127.0.0.1:40123'],
     ]);
     await expect(pairWithLink(parsed, guest, 'Laptop')).rejects.toThrow(
       /not valid \(or was used\)/,
@@ -92,26 +95,15 @@ describe('pairing over mutual TLS', () => {
     expect(await pairWithLink(linkFor(secret), third, 'Phone')).toBe('Studio');
   });
 
-  it('cuts a paired device that checks in as soon as it is unpaired', async () => {
-    const socket = await connectPinned({
-      host: '127.0.0.1',
-      port: server!.port,
-      me: guest,
-      expectId: host.id,
+  it('answers a paired device, and refuses it once unpaired', async () => {
+    const target = { host: '127.0.0.1', port: server!.port, id: host.id };
+    expect(await peerJson(target, guest, '/peer/v1/hello')).toEqual({
+      name: 'Studio',
+      id: host.id,
+      version: 1,
     });
-    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-    const first = new Promise<string>((resolve) =>
-      socket.once('data', (d: Buffer) => resolve(d.toString())),
-    );
-    socket.write('{"type":"hello"}\n');
-    expect(JSON.parse(await first)).toEqual({ ok: true, name: 'Studio' });
     expect((await removePeer(hostDir, guest.id.slice(0, 12)))?.id).toBe(guest.id);
-    server!.revoke(guest.id);
-    await closed;
-    expect(await askPeer(linkFor(''), guest, { type: 'hello' })).toEqual({
-      ok: false,
-      error: 'not paired',
-    });
+    await expect(peerJson(target, guest, '/peer/v1/hello')).rejects.toThrow(/not paired \(403\)/);
   });
 
   it('limits failed attempts per address (3 a minute), even before a right secret', async () => {

@@ -11,8 +11,10 @@ import type { LanTokens } from './lan-tokens';
 import type { LanTrack } from './serve-track';
 import { advertise, type Advertisement } from './discovery/advertiser';
 import { loadIdentity } from './identity';
-import { startPairServer, type PairServer } from './pairing/pair-server';
-import { addPeer, readPeers, removePeer } from './pairing/peers-store';
+import { startPeerServer, type PeerServer } from './peer/peer-server';
+import type { CatalogSource } from './peer/catalog';
+import type { PeerTrackSource } from './peer/peer-routes';
+import { addPeer, formatAddress, readPeers, removePeer } from './pairing/peers-store';
 import { formatPairLink, parsePairLink } from './pairing/link';
 import { createOffer } from './pairing/offers';
 import { pairWithLink } from './pairing/pair-client';
@@ -36,13 +38,16 @@ export interface LanServiceOptions {
    * pairing listener runs beside the range server.
    */
   stateDir?: string;
+  /** What paired devices may browse (the library's shared folders), and their tracks by id. */
+  catalog?: CatalogSource;
+  peerTrack?: PeerTrackSource;
 }
 
 /** The tokens and the server, following the `lan` setting. */
 export class LanService {
   private server: LanServer | null = null;
   private advert: Advertisement | null = null;
-  private pairing: PairServer | null = null;
+  private pairing: PeerServer | null = null;
   private paired = new Set<string>();
   private endpoint: { id: string; pairPort: number; addresses: string[] } | null = null;
   /** Nearby and paired devices (the window's Nearby view). */
@@ -96,12 +101,16 @@ export class LanService {
       const me = await loadIdentity(stateDir);
       if (me.renewed)
         this.opts.note('warn', 'LAN identity was damaged: paired devices must pair again');
-      this.pairing = await startPairServer({
+      this.pairing = await startPeerServer({
         stateDir,
         me,
         name: os.hostname(),
         host: lan.host,
         port: lan.port === 0 ? 0 : lan.port + 1,
+        catalog: this.opts.catalog ?? { roots: () => [], entries: () => [] },
+        track: this.opts.peerTrack ?? (() => undefined),
+        onStale: this.opts.onStale,
+        limits: this.opts.limits,
         note: (m) => {
           this.opts.note('info', m);
           void this.nearby?.refreshPaired();
@@ -154,8 +163,10 @@ export class LanService {
     const link = parsePairLink(text);
     if (typeof link === 'string') throw new Error(`Cannot pair: ${link}.`);
     if (!this.opts.stateDir) throw new Error('Cannot pair without a state folder.');
-    const name = await pairWithLink(link, await loadIdentity(this.opts.stateDir), os.hostname());
-    await addPeer(this.opts.stateDir, { id: link.id, name });
+    const me = await loadIdentity(this.opts.stateDir);
+    const name = await pairWithLink(link, me, os.hostname(), this.pairing?.port);
+    const address = formatAddress(link.host, link.port);
+    await addPeer(this.opts.stateDir, { id: link.id, name, address });
     await this.nearby?.refreshPaired();
     return name;
   }
@@ -170,13 +181,23 @@ export class LanService {
     return true;
   }
 
-  /** Cuts the open connections of devices unpaired elsewhere (the command line). */
-  private async followPeers(): Promise<void> {
+  /**
+   * Cuts the open connections of devices unpaired elsewhere (the command line), and the responses
+   * of devices that lost the grant they were using.
+   */
+  async followPeers(): Promise<void> {
     if (!this.opts.stateDir || !this.pairing) return;
-    const now = new Set((await readPeers(this.opts.stateDir)).map((p) => p.id));
+    const peers = await readPeers(this.opts.stateDir);
+    const now = new Set(peers.map((p) => p.id));
     for (const id of this.paired) if (!now.has(id)) this.pairing.revoke(id);
+    this.pairing.recheck(peers);
     this.paired = now;
     await this.nearby?.refreshPaired();
+  }
+
+  /** The peer listener's port while LAN sharing runs. */
+  get peerPort(): number | undefined {
+    return this.pairing?.port;
   }
 
   private async applyNow(lan: LanSettings): Promise<void> {

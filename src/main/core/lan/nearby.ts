@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { NearbyDevice, NearbyState, PairedDevice } from '../../../shared/contract';
 import { PeerBrowser } from './discovery/browser';
 import type { LanInterface } from './discovery/interfaces';
-import { readPeers } from './pairing/peers-store';
+import { formatAddress, readPeers, updatePeer } from './pairing/peers-store';
 
 /** Nearby and paired devices, for the window and the engine's `nearby` event. */
 export class Nearby extends EventEmitter<{ change: [NearbyState] }> {
@@ -16,6 +16,7 @@ export class Nearby extends EventEmitter<{ change: [NearbyState] }> {
   private myId: string | null = null;
   private readonly seen = new Map<string, Omit<NearbyDevice, 'paired'>>();
   private paired: PairedDevice[] = [];
+  private readonly peerAddresses = new Map<string, string>();
 
   constructor(private readonly stateDir: string) {
     super();
@@ -31,6 +32,7 @@ export class Nearby extends EventEmitter<{ change: [NearbyState] }> {
       const browser = new PeerBrowser({ interfaces, selfId: myId });
       browser.on('up', (p) => {
         this.seen.set(p.id, { id: p.id, name: p.name, address: p.address, port: p.port });
+        if (p.pairPort) this.remember(p.id, formatAddress(p.address, p.pairPort));
         this.changed();
       });
       browser.on('down', (p) => {
@@ -59,6 +61,21 @@ export class Nearby extends EventEmitter<{ change: [NearbyState] }> {
     if (JSON.stringify(next) === JSON.stringify(this.paired)) return;
     this.paired = next;
     this.changed();
+  }
+
+  /** Where a device's peer listener was seen on the network (`HOST:PORT`), if it was. */
+  addressOf(id: string): string | undefined {
+    return this.peerAddresses.get(id);
+  }
+
+  /** Keeps where a device was seen, and writes it down for a paired one (multicast may stop). */
+  private remember(id: string, address: string): void {
+    this.peerAddresses.set(id, address);
+    const p = this.paired.find((x) => x.id === id);
+    if (!p || p.address === address) return;
+    void updatePeer(this.stateDir, id, (x) => ({ ...x, address }))
+      .then(() => this.refreshPaired())
+      .catch(() => undefined);
   }
 
   /** What the window shows. */

@@ -60,11 +60,17 @@ export async function prepareDestination(root: string, parts: string[]): Promise
   let dir = path.resolve(root);
   for (const part of parts.slice(0, -1)) {
     dir = path.join(dir, part);
-    const st = await lstat(dir).catch(() => null);
-    if (st?.isSymbolicLink())
+    let st = await lstat(dir).catch(() => null);
+    if (!st) {
+      // Two downloads into one new album race to make its folder: the loser finds it made.
+      await mkdir(dir).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      });
+      st = await lstat(dir);
+    }
+    if (st.isSymbolicLink())
       throw new DownloadError(`Refused path: ${dir} is a symbolic link`, false);
-    if (st && !st.isDirectory()) throw new DownloadError(`${dir} is a file, not a folder`, false);
-    if (!st) await mkdir(dir);
+    if (!st.isDirectory()) throw new DownloadError(`${dir} is a file, not a folder`, false);
   }
   const file = path.join(dir, parts[parts.length - 1] as string);
   // Belt and braces: after cleaning, the join can only stay inside the root.
