@@ -2,11 +2,13 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { viteMusicMetadataPatch } from './scripts/music-metadata-patch.mjs';
+import { viteRoomPage } from './scripts/room-page.mjs';
 
 export default defineConfig({
   main: {
     // music-metadata is bundled (not loaded from node_modules) so its patch applies; see that file.
-    plugins: [viteMusicMetadataPatch()],
+    // viteRoomPage: the listening room's page script, out/main/room-page.js (rooms/page-script.ts).
+    plugins: [viteMusicMetadataPatch(), viteRoomPage()],
     build: {
       // Node of the oldest Electron the app runs on (33: Node 20), whichever electron is installed.
       target: 'node20',

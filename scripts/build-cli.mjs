@@ -1,7 +1,9 @@
 // Bundles the headless daemon into dist/cli.js so `tunecamp-share` starts without a TypeScript loader,
 // and the tag-parsing worker into dist/parse-worker.js, which the daemon starts from beside itself.
 import { build } from 'esbuild';
+import { writeFile } from 'node:fs/promises';
 import { esbuildMusicMetadataPatch } from './music-metadata-patch.mjs';
+import { buildRoomPage } from './room-page.mjs';
 
 const common = {
   outdir: 'dist',
@@ -25,3 +27,6 @@ await build({
     js: "import { createRequire as __tcsCreateRequire } from 'node:module'; const require = __tcsCreateRequire(import.meta.url);",
   },
 });
+
+// The listening room's listener page, served by the LAN server from beside the daemon.
+await writeFile('dist/room-page.js', await buildRoomPage());

@@ -7,6 +7,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { isLanHost } from './host-check';
 import { sendText, serveTrack, type LanTrack } from './serve-track';
 
@@ -46,6 +47,14 @@ export interface LanServerOptions {
   /** Sees every request that passed the Host check, and its response (diagnostics, tests). */
   onRequest?: (req: IncomingMessage, res: ServerResponse) => void;
   limits?: Partial<LanLimits>;
+  /**
+   * Listening rooms (rooms/room-host.ts): sees every request and upgrade after the Host check and
+   * before the token check, and answers true when it took it (`/room/…` paths).
+   */
+  rooms?: {
+    request(req: IncomingMessage, res: ServerResponse): boolean;
+    upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  };
 }
 
 /** The defaults of `LanLimits`. */
@@ -92,6 +101,11 @@ export class LanServer {
     server.timeout = limits.stallTimeoutMs;
     const lan = new LanServer(server, opts, limits);
     server.on('request', (req, res) => lan.handle(req, res));
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const ok = isLanHost(req.headers.host) && opts.rooms?.upgrade(req, socket, head);
+      if (!ok)
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    });
     // Malformed request lines and oversized heads: a short answer, then close (never a crash).
     server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
       if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
@@ -146,6 +160,7 @@ export class LanServer {
     // Before anything else: a rebinding page's request carries its own host name.
     if (!isLanHost(req.headers.host)) return sendText(res, 403, 'Host not allowed');
     this.opts.onRequest?.(req, res);
+    if (this.opts.rooms?.request(req, res)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return sendText(res, 405, 'Only GET and HEAD');

@@ -1,0 +1,211 @@
+/**
+ * A listening room on a real LAN server on 127.0.0.1 over generated WAV tracks, with Chromium
+ * listeners that join through the page's own "Join and play" button, and the drift measurement:
+ * each page samples its <audio> currentTime every 100 ms with a wall-clock stamp, and the error is
+ * taken against the host's own timeline history (not the page's estimate of it), so the clock
+ * estimator's error counts too. Used by rooms-chromium.test.ts and `npm run bench -- --only rooms`.
+ */
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { LanServer } from '../../../../src/main/core/lan/lan-server';
+import { roomPageScript } from '../../../../src/main/core/lan/rooms/page-script';
+import { expectedPosition, type Timeline } from '../../../../src/main/core/lan/rooms/policy';
+import type { Room, RoomTrack } from '../../../../src/main/core/lan/rooms/room';
+import { RoomHost } from '../../../../src/main/core/lan/rooms/room-host';
+
+/** A mono 16-bit PCM WAV of `seconds` of a quiet tone. */
+export function toneWav(seconds: number, rate = 22_050, hz = 440): Buffer {
+  const n = Math.round(seconds * rate);
+  const b = Buffer.alloc(44 + n * 2);
+  b.write('RIFF', 0);
+  b.writeUInt32LE(36 + n * 2, 4);
+  b.write('WAVEfmt ', 8);
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(rate, 24);
+  b.writeUInt32LE(rate * 2, 28);
+  b.writeUInt16LE(2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write('data', 36);
+  b.writeUInt32LE(n * 2, 40);
+  for (let i = 0; i < n; i++)
+    b.writeInt16LE(Math.round(1500 * Math.sin((i * 2 * Math.PI * hz) / rate)), 44 + i * 2);
+  return b;
+}
+
+/** A timeline as the host issued it, with when (host clock, ms). */
+export interface Issued {
+  at: number;
+  t: Timeline;
+}
+
+/** The room, its server and the host's timeline history. */
+export interface RoomRig {
+  host: RoomHost;
+  server: LanServer;
+  room: Room;
+  tracks: RoomTrack[];
+  history: Issued[];
+  base: string;
+  /** A join link with a fresh one-time code, on `address` (default 127.0.0.1). */
+  link(address?: string): string;
+  close(): Promise<void>;
+}
+
+/** Starts a server with a room over WAV tracks of the given lengths (seconds). */
+export async function startRoomRig(lengths: number[], bind = '127.0.0.1'): Promise<RoomRig> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'tcs-room-'));
+  const tracks: RoomTrack[] = [];
+  for (const [i, s] of lengths.entries()) {
+    const file = path.join(dir, `t${i}.wav`);
+    await writeFile(file, toneWav(s, 22_050, 330 + 110 * i));
+    const st = await stat(file);
+    const id = (i + 1).toString(16).padStart(32, '0');
+    tracks.push({
+      id,
+      path: file,
+      size: st.size,
+      mtimeMs: st.mtimeMs,
+      mimeType: 'audio/wav',
+      title: `Tone ${i + 1}`,
+      duration: s,
+    });
+  }
+  const host = new RoomHost({
+    pageScript: roomPageScript(),
+    maxRangeBytes: 8 << 20,
+    chunkSize: 1 << 20,
+  });
+  const server = await LanServer.start({
+    host: bind,
+    port: 0,
+    resolve: () => undefined,
+    authorize: () => undefined,
+    rooms: host,
+  });
+  const room = host.open(tracks);
+  const history: Issued[] = [{ at: performance.now(), t: room.status }];
+  room.on('timeline', (t) => history.push({ at: performance.now(), t }));
+  const base = `http://${bind}:${server.port}`;
+  return {
+    host,
+    server,
+    room,
+    tracks,
+    history,
+    base,
+    link: (address = bind) =>
+      `http://${address}:${server.port}/room/${room.id}#k=${room.keys.createCode()}`,
+    async close() {
+      host.closeAll('Test over');
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One page sample: wall clock (epoch ms, sub-ms) and the element's state. */
+export interface Sample {
+  wall: number;
+  current: number;
+  paused: boolean;
+}
+
+/** A Chromium listener that joined through the page. */
+export interface Listener {
+  context: BrowserContext;
+  page: Page;
+  joinedAt: number;
+  samples(): Promise<Sample[]>;
+  /** Wall-clock stamps of the element's 'playing' events. */
+  playingAt(): Promise<number[]>;
+}
+
+/** Opens `link` in a fresh context, presses "Join and play", and starts sampling every 100 ms. */
+export async function joinListener(
+  browser: Browser,
+  link: string,
+  name: string,
+): Promise<Listener> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(link);
+  await page.fill('#name', name);
+  await page.waitForSelector('#go:not([disabled])');
+  const joinedAt = performance.timeOrigin + performance.now();
+  await page.click('#go');
+  await page.evaluate(() => {
+    const a = document.getElementById('audio') as HTMLAudioElement;
+    const w = window as unknown as { __s: Sample[]; __p: number[] };
+    w.__s = [];
+    w.__p = [];
+    a.addEventListener('playing', () => w.__p.push(performance.timeOrigin + performance.now()));
+    setInterval(() => {
+      // The stamp and the position in the same task, so they describe the same instant.
+      const wall = performance.timeOrigin + performance.now();
+      w.__s.push({ wall, current: a.currentTime, paused: a.paused });
+    }, 100);
+  });
+  return {
+    context,
+    page,
+    joinedAt,
+    samples: () => page.evaluate(() => (window as unknown as { __s: Sample[] }).__s),
+    playingAt: () => page.evaluate(() => (window as unknown as { __p: number[] }).__p),
+  };
+}
+
+/** The host's timeline in effect at host time `h`: the last issued whose moment has come. */
+export function timelineAt(history: Issued[], h: number): Issued | undefined {
+  let found: Issued | undefined;
+  for (const e of history) if (e.t.atHostTime <= h && e.at <= h) found = e;
+  return found;
+}
+
+/** How long before a switch a page may already show the new position (it acts early by its latency). */
+export const SWITCH_WINDOW_MS = 200;
+
+/**
+ * Per-sample errors of a listener against the host's history: `all` while the timeline plays
+ * (from `from`), `settled` only after each segment's first `settleMs`. In the last 200 ms before a
+ * switch the nearer of the two timelines counts: a page takes a seek early by its start latency, so
+ * it shows the new position a moment before the new timeline's moment comes.
+ */
+export function errors(
+  history: Issued[],
+  samples: Sample[],
+  durations: number[],
+  settleMs = 3000,
+  from = -Infinity,
+): { settled: number[]; all: number[] } {
+  const settled: number[] = [];
+  const all: number[] = [];
+  for (const s of samples) {
+    // Host clock = Node's performance.now(); both clocks are the same machine's wall clock.
+    const h = s.wall - performance.timeOrigin;
+    const e = timelineAt(history, h);
+    if (!e || e.t.state !== 'playing' || h < from) continue;
+    const expected = expectedPosition(e.t, h, durations[e.t.index]);
+    // The track's last moments: the next LOAD is on its way.
+    if (expected >= (durations[e.t.index] ?? Infinity) - 0.2) continue;
+    let err = Math.abs(s.current - expected) * 1000;
+    const next = history.find(
+      (x) => x.at <= h && x.t.atHostTime > h && x.t.atHostTime - h <= SWITCH_WINDOW_MS,
+    );
+    // Early by up to the window, the page holds the new timeline's position at its moment.
+    if (next) err = Math.min(err, Math.abs(s.current - next.t.position) * 1000);
+    all.push(err);
+    if (h - Math.max(e.t.atHostTime, from) >= settleMs) settled.push(err);
+  }
+  return { settled, all };
+}
+
+/** The q-quantile of `xs` (nearest rank). */
+export function quantile(xs: number[], q: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
+}
