@@ -9,15 +9,22 @@ import { DownloadQueue, type DownloadStatus } from '../core/lan/downloads/queue'
 import { isPeerUrl, isTrackId } from '../core/lan/downloads/queue-store';
 import { bearerFetch, type LanFetch } from '../core/lan/downloads/transport';
 import { EXIT } from './exit-codes';
+import { openPeer, peerRequests } from './peer-cli';
+import { defaultStateDir } from './paths';
+import path from 'node:path';
 
 /** The subcommand's help. */
-export const GET_USAGE = `Usage: tunecamp-share get URL TRACK_ID[=PATH]... --to DIR [--token-file FILE] [--json]
+export const GET_USAGE = `Usage: tunecamp-share get PEER PATH|TRACK_ID... --to DIR [--state-dir DIR] [--json]
+       tunecamp-share get URL TRACK_ID[=PATH]... --to DIR [--token-file FILE] [--json]
 
 Downloads tracks from another tunecamp-share's LAN server (--lan), resuming where a previous run
 stopped: run the same command again after Ctrl-C, a crash or a lost connection.
 
-  URL               the peer's LAN server, e.g. http://192.168.1.20:47310 (peer names and
-                    discovery are not built yet: give the address)
+  PEER              a paired device's name or id (tunecamp-share peers), over mutual TLS;
+                    PATH is a track or a folder as tunecamp-share ls PEER shows it (a folder
+                    comes whole, under its own name); --state-dir as for the daemon
+  URL               another instance's plain LAN server, e.g. http://192.168.1.20:47310,
+                    with a device token
   TRACK_ID[=PATH]   a track id (32 hex characters); PATH names the file below DIR
                     (default: the id and an extension from its type)
   --to DIR          where the files go (created if missing); an existing different file is
@@ -31,6 +38,9 @@ Exit status: 0 all downloaded, 1 some failed, 2 bad usage, 3 the token was refus
 
 interface GetArgs {
   peer: string;
+  /** PEER form: paths or ids on a paired device, and the state folder holding the pairing. */
+  items?: string[];
+  stateDir?: string;
   tracks: { trackId: string; relPath?: string }[];
   to: string;
   tokenFile?: string;
@@ -50,6 +60,7 @@ export function parseGetArgs(argv: readonly string[]): GetArgs | string | 'help'
     else if (flag === '--json') o.json = true;
     else if (flag === '--to') o.to = value();
     else if (flag === '--token-file') o.tokenFile = value();
+    else if (flag === '--state-dir') o.stateDir = value();
     else if (flag === '--per-peer') {
       const v = value() ?? '';
       if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 16)
@@ -60,6 +71,11 @@ export function parseGetArgs(argv: readonly string[]): GetArgs | string | 'help'
   }
   const [peer, ...ids] = words;
   if (peer === undefined) return 'help';
+  if (!/^[a-z]+:\/\//i.test(peer)) {
+    if (ids.length === 0) return 'get needs at least one PATH or TRACK_ID.';
+    if (!o.to) return 'get needs --to DIR.';
+    return { ...(o as GetArgs), peer, items: ids, tracks: [] };
+  }
   if (!isPeerUrl(peer))
     return `"${peer}" is not a peer address: give its URL, e.g. http://192.168.1.20:47310.`;
   if (ids.length === 0) return 'get needs at least one TRACK_ID.';
@@ -120,6 +136,16 @@ export async function runGet(
     return 0;
   }
   if (typeof p === 'string') return fail(p, EXIT.usage);
+  if (p.items) {
+    try {
+      const dir = path.resolve(p.stateDir || defaultStateDir(process.platform, env));
+      const { fetch: pinned, requests } = await peerRequests(await openPeer(dir, p.peer), p.items);
+      if (requests.length === 0) return fail('nothing to download there.', EXIT.failure);
+      return await download(p, pinned, requests, signal);
+    } catch (e) {
+      return fail((e as Error).message, EXIT.failure);
+    }
+  }
   let token = env.TUNECAMP_LAN_TOKEN?.trim();
   if (p.tokenFile) {
     token = await readFile(p.tokenFile, 'utf8').then(
@@ -142,6 +168,20 @@ export async function runGet(
       return fail((e as Error).message, (e as { exit?: number }).exit ?? EXIT.failure);
     }
   }
+  return download(p, fetchFn, requests, signal);
+}
+
+/** Runs the queue over `requests` until done or interrupted; resolves with the exit status. */
+async function download(
+  p: GetArgs,
+  fetchFn: LanFetch,
+  requests: { peer: string; trackId: string; relPath: string }[],
+  signal?: AbortSignal,
+): Promise<number> {
+  const fail = (m: string, code: number): number => {
+    process.stderr.write(`tunecamp-share: ${m}\n`);
+    return code;
+  };
   const queue = await DownloadQueue.open({ transport: () => fetchFn, perPeer: p.perPeer });
   const tty = Boolean(process.stderr.isTTY);
   queue.on('progress', (s) => {
