@@ -24,6 +24,16 @@ describe('the renderer CSP and cover images', () => {
       expect(directive(rendererCsp(), name)).not.toContain(COVER_SCHEME);
   });
 
+  it("lets the player load only our own files and the engine's loopback proxy", async () => {
+    const html = await readFile(
+      path.resolve(import.meta.dirname, '../../../src/renderer/index.html'),
+      'utf8',
+    );
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? '';
+    expect(directive(rendererCsp(), 'media-src')).toBe("media-src 'self' http://127.0.0.1:*");
+    expect(directive(meta, 'media-src')).toBe(directive(rendererCsp(), 'media-src'));
+  });
+
   it('builds cover URLs the scheme handler parses back', () => {
     const url = new URL(coverSchemeUrl('0123456789abcdef0123456789abcdef'));
     expect(url.protocol).toBe(`${COVER_SCHEME}:`);

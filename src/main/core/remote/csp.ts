@@ -19,6 +19,9 @@ export function rendererCsp(opts: { connect?: string[]; dev?: boolean } = {}): s
     // Cover thumbnails: the desktop's own scheme (unused in a browser, where /covers/ is 'self').
     `img-src 'self' data: ${COVER_SCHEME}:`,
     "font-src 'self'",
+    // A paired device's tracks play from the engine's loopback proxy (lan/peer/peer-proxy.ts),
+    // which needs its per-run secret in the path; nothing else may feed the player.
+    "media-src 'self' http://127.0.0.1:*",
     `connect-src ${connect}`,
     "base-uri 'none'",
     "form-action 'none'",
