@@ -71,6 +71,6 @@ describe('tunecamp-share get', () => {
     const bad = await get([rig.base, '--to', out]);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/at least one TRACK_ID/);
-    expect((await get(['--help'])).out).toMatch(/not built yet/);
+    expect((await get(['--help'])).out).toMatch(/get PEER PATH\|TRACK_ID/);
   });
 });
