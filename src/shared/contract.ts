@@ -345,6 +345,16 @@ export interface Commands {
   resumeDownload: [[string], void];
   /** Stops a download and deletes its partial file. */
   cancelDownload: [[string], void];
+  /** Opens the listening room on these track ids (LAN sharing on; one room at a time). */
+  openRoom: [[{ tracks: string[]; options?: Partial<RoomOptionsInfo> }], RoomOpened];
+  /** The open room, or null. */
+  getRoom: [[], RoomInfo | null];
+  /** Fresh join links for the open room (one one-time code, one link per LAN address). */
+  createRoomLink: [[], string[]];
+  /** The host's controls of the open room. */
+  controlRoom: [[RoomControl], RoomInfo];
+  /** Closes the open room: every listener's session, socket and audio end. */
+  closeRoom: [[], void];
 }
 
 /** What a paired device may do here (browse: list and search; stream: play; download). */
@@ -442,6 +452,55 @@ export type CommandName = keyof Commands;
 export type CommandArgs<K extends CommandName> = Commands[K][0];
 export type CommandResult<K extends CommandName> = Commands[K][1];
 
+/** A listening room's per-room options (docs/LAN.md, Listening rooms). */
+export interface RoomOptionsInfo {
+  /** Listeners may play, pause, seek and skip (off: the host controls). */
+  listenersControl: boolean;
+  /** Pause everyone while someone buffers (off: that listener is "catching up"). */
+  pauseForBuffering: boolean;
+  /** Pages nudge playbackRate by up to 3 % between seeks (off: it can be heard on music). */
+  rateNudge: boolean;
+}
+
+/** A listener in the room, with what its page measured. */
+export interface RoomListener {
+  id: string;
+  name: string;
+  state: 'joining' | 'ready' | 'playing' | 'paused' | 'catching-up';
+  /** Its clock's offset from the host's and the round trip of its best sample, ms. */
+  offset: number;
+  rtt: number;
+  /** Its last reported |position error|, ms. */
+  errorMs: number;
+}
+
+/** The open listening room as the host's window shows it. */
+export interface RoomInfo {
+  id: string;
+  queue: { id: string; title: string; artist?: string; duration?: number }[];
+  /** The timeline: `position` s into track `index` at host time `atHostTime` (ms). */
+  status: { state: 'playing' | 'paused'; index: number; position: number; atHostTime: number };
+  listeners: RoomListener[];
+  options: RoomOptionsInfo;
+  /** Why the data saver (HLS) rendition is not offered (it is not built yet). */
+  dataSaver: string;
+}
+
+/** openRoom's answer: the room and its first join links. */
+export interface RoomOpened {
+  room: RoomInfo;
+  links: string[];
+}
+
+/** A host control of the open room. */
+export type RoomControl =
+  | { action: 'play' }
+  | { action: 'pause' }
+  | { action: 'skip' }
+  | { action: 'seek'; position: number }
+  | { action: 'select'; index: number }
+  | { action: 'reorder'; from: number; to: number };
+
 /** Events pushed from the engine to every face. */
 export interface Events {
   connection: ConnectionStatus;
@@ -453,6 +512,8 @@ export interface Events {
   nearby: NearbyState;
   /** The download list, on every change and at most 4 times a second while bytes flow. */
   downloads: PeerDownload[];
+  /** The open room changed (listeners, their offsets, the timeline), or closed (null). */
+  room: RoomInfo | null;
 }
 
 export type EventName = keyof Events;
@@ -491,6 +552,11 @@ export const COMMAND_NAMES = [
   'pauseDownload',
   'resumeDownload',
   'cancelDownload',
+  'openRoom',
+  'getRoom',
+  'createRoomLink',
+  'controlRoom',
+  'closeRoom',
 ] as const satisfies readonly CommandName[];
 
 export const EVENT_NAMES = [
@@ -502,6 +568,7 @@ export const EVENT_NAMES = [
   'settings',
   'nearby',
   'downloads',
+  'room',
 ] as const satisfies readonly EventName[];
 
 /** What the renderer receives (from the preload or the WebSocket client): the same on both transports. */

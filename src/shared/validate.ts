@@ -6,6 +6,7 @@
 import type { CommandArgs, CommandName, DownloadPolicy, LanSettings, Settings } from './contract';
 import { COMMAND_NAMES } from './contract';
 import { peerValidators } from './validate-peer';
+import { roomValidators } from './validate-room';
 
 /** Outcome of a validation: the cleaned value, or a message saying what was wrong. */
 export type Checked<T> = { ok: true; args: T } | { ok: false; error: string };
@@ -154,6 +155,7 @@ const VALIDATORS: { [K in CommandName]: (args: unknown[]) => CommandArgs<K> } = 
   createPairLink: (a) => (arity(a, 0), []),
   pairWithLink: (a) => (arity(a, 1), [str(a[0], 'pairing link', 512).trim()]),
   ...peerValidators({ str, bool, list, record, arity, fail, folderPath }),
+  ...roomValidators({ str, bool, list, record, arity, fail, folderPath, num }),
   unpairDevice: (a) => {
     arity(a, 1);
     const id = str(a[0], 'device id', 64).toLowerCase();

@@ -10,6 +10,7 @@ import { runDaemon } from './daemon';
 import { runGet } from './get';
 import { runLanToken } from './lan-token';
 import { runNearby } from './nearby';
+import { runRoom } from './room';
 import { runPairing } from './pairing';
 import { runPeerCli } from './peer-cli';
 import { EXIT } from './exit-codes';
@@ -28,6 +29,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   if (argv[0] === 'lan-token') return runLanToken(argv.slice(1), env);
   if (argv[0] === 'get') return runGet(argv.slice(1), env);
   if (argv[0] === 'nearby') return runNearby(argv.slice(1));
+  if (argv[0] === 'room') return runRoom(argv.slice(1));
   if (argv[0] === 'ls' || argv[0] === 'search') return runPeerCli(argv[0], argv.slice(1), env);
   if (['pair-link', 'pair', 'peers', 'unpair'].includes(argv[0] ?? ''))
     return runPairing(argv[0]!, argv.slice(1), env);

@@ -39,6 +39,7 @@ import type { SharedFolderOptions } from './shared-folder';
 import { readStatsFile, type LoadedStats } from './transfers/stats-file';
 import { TransferManager } from './transfers/transfer-manager';
 import { nextSafetyRescanDelay } from './watch/safety-rescan';
+import { RoomService } from './lan/rooms/room-service';
 
 /** Everything the engine needs from its host (the Electron app, the daemon, a test). */
 export interface EngineOptions {
@@ -94,6 +95,8 @@ export class Engine implements Api {
   readonly covers: CoverStore;
   /** The LAN range server and its device tokens (docs/LAN.md). */
   private readonly lan: LanService;
+  /** The listening room, served by the LAN server (lan/rooms/). */
+  private readonly room: RoomService;
   /** Browsing, playing and downloading from paired devices. */
   private readonly peers: PeerHub;
   private statsTimer: NodeJS.Timeout | null = null;
@@ -157,6 +160,16 @@ export class Engine implements Api {
       ...opts.lan,
     });
     this.lan.nearby?.on('change', (state) => this.emit('nearby', state));
+    this.room = new RoomService(
+      () => this.lan.rooms,
+      () => ({ port: this.lan.port, addresses: this.lan.roomAddresses() }),
+      (id) => {
+        const t = this.lanTrack(id);
+        const e = this.library.get(id);
+        return t && e && { ...t, title: e.title, artist: e.artist, duration: e.duration };
+      },
+    );
+    this.room.on('room', (info) => this.emit('room', info));
     this.peers = new PeerHub({
       stateDir: opts.stateDir,
       seenAt: (id) => this.lan.nearby?.addressOf(id),
@@ -442,6 +455,15 @@ export class Engine implements Api {
       return name;
     },
     unpairDevice: async (id) => this.lan.unpair(id),
+    openRoom: async ({ tracks, options }) => {
+      const opened = this.room.open(tracks, options);
+      this.note('info', `Listening room open with ${tracks.length} track(s)`);
+      return opened;
+    },
+    getRoom: async () => this.room.info(),
+    createRoomLink: async () => this.room.links(),
+    controlRoom: async (control) => this.room.control(control),
+    closeRoom: async () => this.room.close(),
     ...delegatePeerCommands(() => this.peers.commands),
   };
 

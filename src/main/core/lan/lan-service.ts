@@ -22,6 +22,8 @@ import { Nearby } from './nearby';
 import { writeFileAtomic } from '../fs/atomic-write';
 import path from 'node:path';
 import { chooseInterfaces } from './discovery/interfaces';
+import { RoomHost } from './rooms/room-host';
+import { roomPageScript } from './rooms/page-script';
 
 /** What the service needs from the engine. */
 export interface LanServiceOptions {
@@ -52,6 +54,8 @@ export class LanService {
   private endpoint: { id: string; pairPort: number; addresses: string[] } | null = null;
   /** Nearby and paired devices (the window's Nearby view). */
   readonly nearby: Nearby | null;
+  /** Listening rooms, served by the range server while it runs (rooms/). */
+  readonly rooms: RoomHost;
   private current: LanSettings | null = null;
   private poll: NodeJS.Timeout | null = null;
   /** Serialises `apply` calls (settings may change twice quickly). */
@@ -63,6 +67,12 @@ export class LanService {
     private readonly opts: LanServiceOptions,
   ) {
     this.nearby = opts.stateDir ? new Nearby(opts.stateDir) : null;
+    this.rooms = new RoomHost({
+      pageScript: roomPageScript(),
+      maxRangeBytes: opts.limits?.maxRangeBytes ?? 8 * 1024 * 1024,
+      chunkSize: opts.limits?.chunkSize ?? 1024 * 1024,
+      onStale: opts.onStale,
+    });
     // A revoked device loses its open responses too, whichever process revoked it.
     tokens.on('revoked', (name) => this.server?.cutDevice(name));
   }
@@ -70,6 +80,20 @@ export class LanService {
   /** The listening port, or undefined when off. */
   get port(): number | undefined {
     return this.server?.port;
+  }
+
+  /**
+   * The addresses a listener on the LAN can use for this server: its own address when bound to
+   * one, else those of the LAN-like interfaces (loopback when there is none).
+   */
+  roomAddresses(): string[] {
+    const lan = this.current;
+    if (!lan) return [];
+    if (lan.host !== '0.0.0.0' && lan.host !== '::') return [lan.host];
+    const found = chooseInterfaces(os.networkInterfaces(), lan.interfaces ?? []).map(
+      (i) => i.address,
+    );
+    return found.length > 0 ? [...new Set(found)] : ['127.0.0.1'];
   }
 
   /** Starts, stops or moves the server to match `lan`. Never rejects: a failure is reported. */
@@ -220,6 +244,7 @@ export class LanService {
     this.endpoint = null;
     this.nearby?.stop();
     if (this.server) {
+      this.rooms.closeAll('LAN sharing stopped');
       await this.server.close();
       this.server = null;
       this.current = null;
@@ -236,6 +261,7 @@ export class LanService {
         authorize: (req) => this.tokens.verify(req.headers.authorization),
         onStale: this.opts.onStale,
         limits: this.opts.limits,
+        rooms: this.rooms,
       });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;

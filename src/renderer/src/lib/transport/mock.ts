@@ -6,6 +6,7 @@
  * tracks, folders in every state, transfers that tick every second.
  */
 import { createMockNearby } from './mock-nearby';
+import { createMockRoom } from './mock-room';
 import { createMockPeers } from './mock-peers';
 import type {
   ActivityEvent,
@@ -207,6 +208,11 @@ export function createMockApi(
     revokeLanToken: () => false,
     ...nearby,
     ...createMockPeers((list) => emit('downloads', list)),
+    ...createMockRoom(
+      () => settings.lan.enabled,
+      (id) => tracks.find((t) => t.id === id)?.title,
+      (r) => emit('room', r),
+    ),
   };
 
   let byId: Map<string, (typeof tracks)[number]> | undefined;
