@@ -315,6 +315,18 @@ export interface Commands {
   /** Forgets a paired device and cuts its connections; false when no such device. */
   unpairDevice: [[string], boolean];
   /**
+   * Asks a device from the Nearby list (by id) to pair: answers the short code to show, which the
+   * other screen shows too, and a handle for `confirmPairByName`.
+   */
+  pairByName: [[string], { pairing: string; code: string; name: string }];
+  /**
+   * This user's word on the code (true: it matches). Resolves with the device's name once its user
+   * has accepted as well; rejects when either side declined or two minutes passed.
+   */
+  confirmPairByName: [[string, boolean], string];
+  /** This user's answer to a device asking to pair (NearbyState.requests): accept or decline. */
+  answerPairRequest: [[string, boolean], void];
+  /**
    * Changes what a paired device (id or id prefix) may do here: its defaults, or one shared
    * folder's (`folder`: the folder's path as shared; `inherit: true` drops that folder's
    * override). Turning a grant off cuts the device's open responses that lose it.
@@ -446,6 +458,20 @@ export interface NearbyState {
   myId: string | null;
   nearby: NearbyDevice[];
   paired: PairedDevice[];
+  /** Devices asking to pair by name, waiting for this user's answer. */
+  requests: PairRequest[];
+}
+
+/** A device asking to pair by name: accept only if its screen shows the same code. */
+export interface PairRequest {
+  /** The handle for answerPairRequest. */
+  request: string;
+  deviceId: string;
+  name: string;
+  address: string;
+  /** Six digits, "123 456". */
+  code: string;
+  expiresAt: number;
 }
 
 export type CommandName = keyof Commands;
@@ -542,6 +568,9 @@ export const COMMAND_NAMES = [
   'createPairLink',
   'pairWithLink',
   'unpairDevice',
+  'pairByName',
+  'confirmPairByName',
+  'answerPairRequest',
   'setPeerGrants',
   'setPeerAddress',
   'browsePeer',

@@ -156,6 +156,18 @@ const VALIDATORS: { [K in CommandName]: (args: unknown[]) => CommandArgs<K> } = 
   pairWithLink: (a) => (arity(a, 1), [str(a[0], 'pairing link', 512).trim()]),
   ...peerValidators({ str, bool, list, record, arity, fail, folderPath }),
   ...roomValidators({ str, bool, list, record, arity, fail, folderPath, num }),
+  pairByName: (a) => {
+    arity(a, 1);
+    const id = str(a[0], 'device id', 64).toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(id)) fail('the device id must be 64 hex characters');
+    return [id];
+  },
+  confirmPairByName: (a) => (
+    arity(a, 2), [str(a[0], 'pairing', 64), bool(a[1], 'whether the codes match')]
+  ),
+  answerPairRequest: (a) => (
+    arity(a, 2), [str(a[0], 'pairing request', 64), bool(a[1], 'the answer')]
+  ),
   unpairDevice: (a) => {
     arity(a, 1);
     const id = str(a[0], 'device id', 64).toLowerCase();

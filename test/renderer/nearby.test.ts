@@ -133,3 +133,32 @@ describe('a paired device in Nearby', () => {
     }
   });
 });
+
+describe('pairing by name', () => {
+  it('answers a device asking, and asks one from the list, each with the code to compare', async () => {
+    const { page, errors, close } = await openApp(ui);
+    try {
+      await show(page, 'settings');
+      await page.getByLabel(/Let players on this network stream/).check();
+      await show(page, 'nearby');
+      const asking = page.getByRole('alertdialog', { name: 'Tour Laptop wants to pair' });
+      await asking.getByText('305 118').waitFor();
+      await asking.getByRole('button', { name: 'Pair with Tour Laptop' }).click();
+      await asking.waitFor({ state: 'detached' });
+      const paired = page.getByRole('list', { name: 'Paired devices' });
+      await paired.getByRole('button', { name: 'Unpair Tour Laptop' }).waitFor();
+
+      const others = page.getByRole('list', { name: 'Devices on this network' });
+      await others.getByRole('button', { name: 'Pair with Studio Mac' }).click();
+      const mine = page.getByRole('alertdialog', { name: 'Pairing with Studio Mac' });
+      await mine.getByText('714 052').waitFor();
+      await mine.getByRole('button', { name: 'The codes match' }).click();
+      await page.getByText('Paired with Studio Mac.').waitFor();
+      await paired.getByRole('button', { name: 'Unpair Studio Mac' }).waitFor();
+      await expect.poll(() => others.getByRole('button').count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+});

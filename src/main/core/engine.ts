@@ -443,7 +443,13 @@ export class Engine implements Api {
       return revoked;
     },
     getNearby: async () =>
-      this.lan.nearby?.state() ?? { enabled: false, myId: null, nearby: [], paired: [] },
+      this.lan.nearby?.state() ?? {
+        enabled: false,
+        myId: null,
+        nearby: [],
+        paired: [],
+        requests: [],
+      },
     createPairLink: async () => {
       const links = await this.lan.pairLinks();
       if (links.length === 0) throw new Error('Turn on LAN sharing first: pairing runs beside it.');
@@ -455,6 +461,9 @@ export class Engine implements Api {
       return name;
     },
     unpairDevice: async (id) => this.lan.unpair(id),
+    pairByName: async (id) => this.lan.byName.start(id),
+    confirmPairByName: async (pairing, match) => this.lan.byName.confirm(pairing, match),
+    answerPairRequest: async (request, accept) => this.lan.byName.incoming.answer(request, accept),
     openRoom: async ({ tracks, options }) => {
       const opened = this.room.open(tracks, options);
       this.note('info', `Listening room open with ${tracks.length} track(s)`);

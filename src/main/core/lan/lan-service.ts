@@ -14,7 +14,13 @@ import { loadIdentity } from './identity';
 import { startPeerServer, type PeerServer } from './peer/peer-server';
 import type { CatalogSource } from './peer/catalog';
 import type { PeerTrackSource } from './peer/peer-routes';
-import { addPeer, formatAddress, readPeers, removePeer } from './pairing/peers-store';
+import {
+  addPeer,
+  formatAddress,
+  parseAddress,
+  readPeers,
+  removePeer,
+} from './pairing/peers-store';
 import { formatPairLink, parsePairLink } from './pairing/link';
 import { createOffer } from './pairing/offers';
 import { pairWithLink } from './pairing/pair-client';
@@ -22,6 +28,7 @@ import { Nearby } from './nearby';
 import { writeFileAtomic } from '../fs/atomic-write';
 import path from 'node:path';
 import { chooseInterfaces } from './discovery/interfaces';
+import { NamePairing } from './pairing/name-pairing';
 import { RoomHost } from './rooms/room-host';
 import { roomPageScript } from './rooms/page-script';
 
@@ -54,6 +61,8 @@ export class LanService {
   private endpoint: { id: string; pairPort: number; addresses: string[] } | null = null;
   /** Nearby and paired devices (the window's Nearby view). */
   readonly nearby: Nearby | null;
+  /** Pairing by name, while the peer listener runs. */
+  private names: NamePairing | null = null;
   /** Listening rooms, served by the range server while it runs (rooms/). */
   readonly rooms: RoomHost;
   private current: LanSettings | null = null;
@@ -139,6 +148,22 @@ export class LanService {
           this.opts.note('info', m);
           void this.nearby?.refreshPaired();
         },
+        nameRequests: () => this.names?.incoming ?? null,
+      });
+      this.names = new NamePairing({
+        stateDir,
+        me,
+        myName: os.hostname(),
+        myPort: this.pairing.port,
+        locate: (id) => {
+          const a = parseAddress(this.nearby?.addressOf(id) ?? '');
+          return a ? { ...a, id } : undefined;
+        },
+        paired: (name) => {
+          this.opts.note('info', `Paired with ${name}`);
+          void this.followPeers();
+        },
+        changed: () => this.nearby?.setRequests(this.names?.incoming.list() ?? []),
       });
       this.paired = new Set((await readPeers(stateDir)).map((p) => p.id));
       const addresses = interfaces.map((i) => i.address);
@@ -195,6 +220,12 @@ export class LanService {
     return name;
   }
 
+  /** Pairing by name (the Nearby list); throws while LAN sharing is off. */
+  get byName(): NamePairing {
+    if (!this.names) throw new Error('Turn on LAN sharing first: pairing runs beside it.');
+    return this.names;
+  }
+
   /** Forgets a paired device and cuts its connections; false when none has that id. */
   async unpair(id: string): Promise<boolean> {
     if (!this.opts.stateDir) return false;
@@ -242,6 +273,9 @@ export class LanService {
     await this.pairing?.close();
     this.pairing = null;
     this.endpoint = null;
+    this.names?.close();
+    this.names = null;
+    this.nearby?.setRequests([]);
     this.nearby?.stop();
     if (this.server) {
       this.rooms.closeAll('LAN sharing stopped');

@@ -4,7 +4,12 @@
  * devices come, go, pair and unpair.
  */
 import { EventEmitter } from 'node:events';
-import type { NearbyDevice, NearbyState, PairedDevice } from '../../../shared/contract';
+import type {
+  NearbyDevice,
+  NearbyState,
+  PairedDevice,
+  PairRequest,
+} from '../../../shared/contract';
 import { PeerBrowser } from './discovery/browser';
 import type { LanInterface } from './discovery/interfaces';
 import { formatAddress, readPeers, updatePeer } from './pairing/peers-store';
@@ -17,6 +22,7 @@ export class Nearby extends EventEmitter<{ change: [NearbyState] }> {
   private readonly seen = new Map<string, Omit<NearbyDevice, 'paired'>>();
   private paired: PairedDevice[] = [];
   private readonly peerAddresses = new Map<string, string>();
+  private requests: PairRequest[] = [];
 
   constructor(private readonly stateDir: string) {
     super();
@@ -63,6 +69,12 @@ export class Nearby extends EventEmitter<{ change: [NearbyState] }> {
     this.changed();
   }
 
+  /** Devices asking to pair by name (pairing/name-requests.ts). */
+  setRequests(list: PairRequest[]): void {
+    this.requests = list;
+    this.changed();
+  }
+
   /** Where a device's peer listener was seen on the network (`HOST:PORT`), if it was. */
   addressOf(id: string): string | undefined {
     return this.peerAddresses.get(id);
@@ -86,6 +98,7 @@ export class Nearby extends EventEmitter<{ change: [NearbyState] }> {
       myId: this.myId,
       nearby: [...this.seen.values()].map((d) => ({ ...d, paired: pairedIds.has(d.id) })),
       paired: this.paired.map((p) => ({ ...p, grants: { ...p.grants } })),
+      requests: this.enabled ? this.requests.map((r) => ({ ...r })) : [],
     };
   }
 

@@ -82,7 +82,7 @@ export async function handlePair(
 }
 
 /** Reads a small request body; longer than 4 KiB rejects. */
-function readBody(req: IncomingMessage): Promise<string> {
+export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];

@@ -15,6 +15,7 @@ import { DEFAULT_LAN_LIMITS, type LanLimits } from '../lan-server';
 import { peerDeviceId, pinnedServerOptions } from '../tls-pinning';
 import { grantsFor, readPeers, type PairedPeer } from '../pairing/peers-store';
 import type { CatalogSource } from './catalog';
+import type { NameRequests } from '../pairing/name-requests';
 import { handlePair, routePeer, sendJson, type PeerTrackSource } from './peer-routes';
 
 /** What the listener needs from its host. */
@@ -32,6 +33,8 @@ export interface PeerServerOptions {
   /** Tells the user (the activity log). */
   note?: (message: string) => void;
   limits?: Partial<LanLimits>;
+  /** Pairing by name (`/peer/v1/pair-*`), when it runs. */
+  nameRequests?: () => NameRequests | null;
 }
 
 /** A running peer listener. */
@@ -91,6 +94,10 @@ export async function startPeerServer(opts: PeerServerOptions): Promise<PeerServ
     if (!id) return sendJson(res, 401, { error: 'a device certificate is required' });
     const pathname = (req.url ?? '').split('?', 1)[0];
     if (pathname === '/peer/v1/pair') return handlePair(req, res, id, { ...opts, failures });
+    if (pathname?.startsWith('/peer/v1/pair-')) {
+      const names = opts.nameRequests?.();
+      return names ? names.handle(req, res, id) : sendJson(res, 404, { error: 'no such step' });
+    }
     const peer = (await readPeers(opts.stateDir)).find((p) => p.id === id);
     if (!peer) return sendJson(res, 403, { error: 'not paired' });
     await routePeer(req, res, peer, {

@@ -2,15 +2,31 @@
  * The mock engine's Nearby: one device on the network while LAN sharing is on, and pairing by link
  * that works once per link, so the view can be used and tested without a network.
  */
-import type { NearbyState, PairedDevice, PeerGrants } from '../../../../shared/contract';
+import type {
+  NearbyState,
+  PairedDevice,
+  PairRequest,
+  PeerGrants,
+} from '../../../../shared/contract';
 
 const MY_ID = 'c0ffee'.repeat(10) + 'c0ff';
 const STUDIO = { id: '5eed'.repeat(16), name: 'Studio Mac', address: '192.0.2.20', port: 47310 };
+/** A device that asks to pair by name as soon as LAN sharing is on. */
+const LAPTOP: PairRequest = {
+  request: 'mockRequest0001',
+  deviceId: 'beef'.repeat(16),
+  name: 'Tour Laptop',
+  address: '192.0.2.30:47311',
+  code: '305 118',
+  expiresAt: Date.now() + 3_600_000,
+};
 
 /** A stateful mock of the pairing commands; `changed` is called with each new state. */
 export function createMockNearby(lanOn: () => boolean, changed: (s: NearbyState) => void) {
   const paired = new Map<string, NearbyState['paired'][number]>();
   const used = new Set<string>();
+  let asking = true;
+  const pairings = new Map<string, string>();
   let made = 0;
   const state = (): NearbyState =>
     lanOn()
@@ -19,8 +35,19 @@ export function createMockNearby(lanOn: () => boolean, changed: (s: NearbyState)
           myId: MY_ID,
           nearby: [{ ...STUDIO, paired: paired.has(STUDIO.id) }],
           paired: [...paired.values()],
+          requests: asking ? [LAPTOP] : [],
         }
-      : { enabled: false, myId: null, nearby: [], paired: [] };
+      : { enabled: false, myId: null, nearby: [], paired: [], requests: [] };
+  const pairStudio = () => {
+    paired.set(STUDIO.id, {
+      id: STUDIO.id,
+      name: STUDIO.name,
+      grants: { browse: true, stream: true, download: false },
+      pairedAt: Date.now(),
+    });
+    changed(state());
+    return STUDIO.name;
+  };
   return {
     getNearby: state,
     createPairLink: () => {
@@ -35,14 +62,33 @@ export function createMockNearby(lanOn: () => boolean, changed: (s: NearbyState)
       if (used.has(link))
         throw new Error('Cannot pair: the pairing link is not valid (or was used)');
       used.add(link);
-      paired.set(STUDIO.id, {
-        id: STUDIO.id,
-        name: STUDIO.name,
-        grants: { browse: true, stream: true, download: false },
-        pairedAt: Date.now(),
-      });
+      return pairStudio();
+    },
+    pairByName: (id: string) => {
+      if (id !== STUDIO.id) throw new Error('That device is not on the network now.');
+      const pairing = `mockPairing${pairings.size}`;
+      pairings.set(pairing, id);
+      return { pairing, code: '714 052', name: STUDIO.name };
+    },
+    confirmPairByName: (pairing: string, match: boolean) => {
+      if (!pairings.delete(pairing)) throw new Error('That pairing is no longer in progress.');
+      if (!match)
+        throw new Error('Not paired: the codes differ. Someone else may be answering in its name.');
+      return pairStudio();
+    },
+    answerPairRequest: (request: string, accept: boolean) => {
+      if (!asking || request !== LAPTOP.request)
+        throw new Error('That pairing request is no longer waiting.');
+      asking = false;
+      if (accept)
+        paired.set(LAPTOP.deviceId, {
+          id: LAPTOP.deviceId,
+          name: LAPTOP.name,
+          grants: { browse: true, stream: true, download: false },
+          address: LAPTOP.address,
+          pairedAt: Date.now(),
+        });
       changed(state());
-      return STUDIO.name;
     },
     setPeerGrants: (
       id: string,
