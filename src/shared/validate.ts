@@ -163,10 +163,12 @@ const VALIDATORS: { [K in CommandName]: (args: unknown[]) => CommandArgs<K> } = 
     return [id];
   },
   confirmPairByName: (a) => (
-    arity(a, 2), [str(a[0], 'pairing', 64), bool(a[1], 'whether the codes match')]
+    arity(a, 2),
+    [str(a[0], 'pairing', 64), bool(a[1], 'whether the codes match')]
   ),
   answerPairRequest: (a) => (
-    arity(a, 2), [str(a[0], 'pairing request', 64), bool(a[1], 'the answer')]
+    arity(a, 2),
+    [str(a[0], 'pairing request', 64), bool(a[1], 'the answer')]
   ),
   unpairDevice: (a) => {
     arity(a, 1);

@@ -14,13 +14,7 @@ import { loadIdentity } from './identity';
 import { startPeerServer, type PeerServer } from './peer/peer-server';
 import type { CatalogSource } from './peer/catalog';
 import type { PeerTrackSource } from './peer/peer-routes';
-import {
-  addPeer,
-  formatAddress,
-  parseAddress,
-  readPeers,
-  removePeer,
-} from './pairing/peers-store';
+import { addPeer, formatAddress, parseAddress, readPeers, removePeer } from './pairing/peers-store';
 import { formatPairLink, parsePairLink } from './pairing/link';
 import { createOffer } from './pairing/offers';
 import { pairWithLink } from './pairing/pair-client';

@@ -45,6 +45,8 @@ export interface Issued {
 /** The room, its server and the host's timeline history. */
 export interface RoomRig {
   host: RoomHost;
+  /** One server per bound address, all serving the same rooms. */
+  servers: LanServer[];
   server: LanServer;
   room: Room;
   tracks: RoomTrack[];
@@ -55,8 +57,11 @@ export interface RoomRig {
   close(): Promise<void>;
 }
 
-/** Starts a server with a room over WAV tracks of the given lengths (seconds). */
-export async function startRoomRig(lengths: number[], bind = '127.0.0.1'): Promise<RoomRig> {
+/**
+ * Starts a server on each of `binds` (127.0.0.1 by default; another for a namespace's link) with
+ * one room over WAV tracks of the given lengths (seconds).
+ */
+export async function startRoomRig(lengths: number[], binds = ['127.0.0.1']): Promise<RoomRig> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tcs-room-'));
   const tracks: RoomTrack[] = [];
   for (const [i, s] of lengths.entries()) {
@@ -79,29 +84,37 @@ export async function startRoomRig(lengths: number[], bind = '127.0.0.1'): Promi
     maxRangeBytes: 8 << 20,
     chunkSize: 1 << 20,
   });
-  const server = await LanServer.start({
-    host: bind,
-    port: 0,
-    resolve: () => undefined,
-    authorize: () => undefined,
-    rooms: host,
-  });
+  const servers: LanServer[] = [];
+  for (const bind of binds)
+    servers.push(
+      await LanServer.start({
+        host: bind,
+        port: 0,
+        resolve: () => undefined,
+        authorize: () => undefined,
+        rooms: host,
+      }),
+    );
+  const server = servers[0]!;
   const room = host.open(tracks);
   const history: Issued[] = [{ at: performance.now(), t: room.status }];
   room.on('timeline', (t) => history.push({ at: performance.now(), t }));
-  const base = `http://${bind}:${server.port}`;
+  const base = `http://${binds[0]}:${server.port}`;
   return {
     host,
+    servers,
     server,
     room,
     tracks,
     history,
     base,
-    link: (address = bind) =>
-      `http://${address}:${server.port}/room/${room.id}#k=${room.keys.createCode()}`,
+    link: (address = binds[0]!) => {
+      const port = servers[binds.indexOf(address)]?.port ?? server.port;
+      return `http://${address}:${port}/room/${room.id}#k=${room.keys.createCode()}`;
+    },
     async close() {
       host.closeAll('Test over');
-      await server.close();
+      for (const s of servers) await s.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

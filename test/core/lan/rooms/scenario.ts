@@ -4,7 +4,40 @@
  * over about 60 s; then every listener's errors against the host's timeline.
  */
 import type { Browser } from 'playwright-core';
-import { errors, joinListener, quantile, type Listener, type RoomRig } from './room-rig';
+import {
+  errors,
+  joinListener,
+  quantile,
+  type Issued,
+  type Listener,
+  type RoomRig,
+} from './room-rig';
+
+/** The host side of a session: its controls and the timelines it issued (this process's clock). */
+export interface RoomDriver {
+  play(): void;
+  pause(): void;
+  seek(seconds: number): void;
+  skip(): void;
+  history: Issued[];
+  /** Track lengths, seconds. */
+  durations: number[];
+  /** Listeners that have loaded the current track (past "joining"). */
+  ready(): Promise<number>;
+}
+
+/** The driver of an in-process rig. */
+export function rigDriver(rig: RoomRig): RoomDriver {
+  return {
+    play: () => rig.room.play(),
+    pause: () => rig.room.pause(),
+    seek: (s) => rig.room.seek(s),
+    skip: () => rig.room.skip(),
+    history: rig.history,
+    durations: rig.tracks.map((t) => t.duration ?? Infinity),
+    ready: async () => rig.room.state().listeners.filter((u) => u.state !== 'joining').length,
+  };
+}
 
 /** Figures of one run. */
 export interface DriftFigures {
@@ -20,10 +53,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const wall = () => performance.timeOrigin + performance.now();
 
 /** Waits until every listener has the room's first track loaded and said so. */
-async function waitReady(rig: RoomRig, n: number): Promise<void> {
+async function waitReady(host: RoomDriver, n: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const ready = rig.room.state().listeners.filter((u) => u.state !== 'joining').length;
-    if (ready >= n) return;
+    if ((await host.ready()) >= n) return;
     await sleep(100);
   }
   throw new Error('listeners did not load the first track within 10 s');
@@ -41,41 +73,41 @@ async function lastPlaying(listeners: Listener[], since: number): Promise<number
 }
 
 /**
- * Runs the session on `rig` (tracks of 60 s and 30 s): listeners at `links()` (the third one
- * may be on another address), `scale` < 1 shortens every wait (a quick run).
+ * Runs the session on `host` (tracks of 60 s and 30 s): listeners at `links()`; the third, who
+ * joins mid-track, runs in `lateBrowser` (another network namespace, when given).
  */
 export async function runDriftSession(
   browser: Browser,
-  rig: RoomRig,
+  host: RoomDriver,
   links: () => [string, string, string],
   lateBrowser: Browser = browser,
 ): Promise<DriftFigures> {
   const [la, lb, lc] = links();
   const a = await joinListener(browser, la, 'Ada');
   const b = await joinListener(browser, lb, 'Bob');
-  await waitReady(rig, 2);
+  await waitReady(host, 2);
   const clicks: number[] = [];
   const t0 = wall();
   clicks.push(t0);
-  rig.room.play();
+  host.play();
   await sleep(12_000);
-  rig.room.seek(40);
+  host.seek(40);
   await sleep(6_000);
   const c = await joinListener(lateBrowser, lc, 'Cy');
   await sleep(8_000);
-  rig.room.pause();
+  host.pause();
   await sleep(5_000);
   const resume = wall();
-  rig.room.play();
+  host.play();
   await sleep(9_000);
-  rig.room.skip();
+  host.skip();
   await sleep(17_000);
   const all = [a, b, c];
-  const durations = rig.tracks.map((t) => t.duration ?? Infinity);
+  const durations = host.durations;
   const listeners = [];
   for (const [i, l] of all.entries()) {
     const from = i === 2 ? c.joinedAt - performance.timeOrigin : -Infinity;
-    const e = errors(rig.history, await l.samples(), durations, 3000, from);
+    const e = errors(host.history, await l.samples(), durations, 3000, from);
     listeners.push({
       name: ['Ada', 'Bob', 'Cy'][i]!,
       p95: quantile(e.settled, 0.95),
@@ -89,7 +121,7 @@ export async function runDriftSession(
   const joinH = c.joinedAt - performance.timeOrigin;
   const pauseH = resume - 5_000 - performance.timeOrigin;
   const cs = (await c.samples()).filter((s) => s.wall - performance.timeOrigin < pauseH);
-  const ce = cs.map((s) => errors(rig.history, [s], durations, 0, joinH).all[0]);
+  const ce = cs.map((s) => errors(host.history, [s], durations, 0, joinH).all[0]);
   let lastBad = -1;
   ce.forEach((e, i) => {
     if (e === undefined || e >= 30) lastBad = i;

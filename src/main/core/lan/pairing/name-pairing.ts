@@ -8,7 +8,12 @@ import { randomBytes } from 'node:crypto';
 import type { Identity } from '../identity';
 import type { PeerTarget } from '../peer/peer-client';
 import { addPeer, formatAddress } from './peers-store';
-import { answerPairing, awaitPairing, requestPairing, type OutgoingRequest } from './name-pair-client';
+import {
+  answerPairing,
+  awaitPairing,
+  requestPairing,
+  type OutgoingRequest,
+} from './name-pair-client';
 import { NameRequests, REQUEST_TTL_MS } from './name-requests';
 
 /** What pairing by name needs from the LAN service. */
@@ -48,12 +53,13 @@ export class NamePairing {
   /** Asks device `id` to pair; answers the code to show and a handle for `confirm`. */
   async start(id: string): Promise<{ pairing: string; code: string; name: string }> {
     const target = this.o.locate(id);
-    if (!target) throw new Error('That device is not on the network now: pair with a link instead.');
+    if (!target)
+      throw new Error('That device is not on the network now: pair with a link instead.');
     let r: OutgoingRequest;
     try {
       r = await requestPairing(target, this.o.me, this.o.myName, this.o.myPort);
     } catch (err) {
-      throw new Error(`Cannot pair: ${(err as Error).message}.`);
+      throw new Error(`Cannot pair: ${(err as Error).message}.`, { cause: err });
     }
     const pairing = randomBytes(12).toString('base64url');
     this.outgoing.set(pairing, { ...r, deadline: Date.now() + (this.o.ttlMs ?? REQUEST_TTL_MS) });
@@ -75,7 +81,7 @@ export class NamePairing {
     // Refused when the other user already declined: the status below says so in words.
     await answerPairing(r, this.o.me, true).catch(() => undefined);
     const outcome = await awaitPairing(r, this.o.me, r.deadline).catch((err: Error) => {
-      throw new Error(`Not paired: ${err.message}.`);
+      throw new Error(`Not paired: ${err.message}.`, { cause: err });
     });
     if (outcome !== 'paired')
       throw new Error(

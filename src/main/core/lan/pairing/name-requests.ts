@@ -142,7 +142,9 @@ export class NameRequests extends EventEmitter<{ change: []; paired: [name: stri
     const now = Date.now();
     const recent = (this.tries.get(addr) ?? []).filter((t) => now - t < 60_000);
     this.tries.set(addr, recent);
-    const waiting = [...this.pending.values()].filter((p) => p.state === 'committed' || p.state === 'asking');
+    const waiting = [...this.pending.values()].filter(
+      (p) => p.state === 'committed' || p.state === 'asking',
+    );
     if (recent.length >= PER_ADDRESS_PER_MINUTE || waiting.length >= MAX_WAITING)
       return sendJson(res, 429, { error: 'too many pairing requests: wait a minute' });
     if (typeof msg.commit !== 'string' || !/^[0-9a-f]{64}$/.test(msg.commit))
@@ -205,7 +207,12 @@ export class NameRequests extends EventEmitter<{ change: []; paired: [name: stri
   }
 
   private finish(p: Pending, state: RequestState): void {
-    if (p.state === 'paired' || p.state === 'declined' || p.state === 'cancelled' || p.state === 'expired')
+    if (
+      p.state === 'paired' ||
+      p.state === 'declined' ||
+      p.state === 'cancelled' ||
+      p.state === 'expired'
+    )
       return;
     p.state = state;
     clearTimeout(p.timer);
