@@ -70,7 +70,9 @@ describe('pairing through the engine', () => {
       myId: null,
       nearby: [],
       paired: [],
+      requests: [],
     });
     await expect(c.invoke('createPairLink')).rejects.toThrow(/Turn on LAN sharing/);
+    await expect(c.invoke('pairByName', 'a'.repeat(64))).rejects.toThrow(/Turn on LAN sharing/);
   });
 });
