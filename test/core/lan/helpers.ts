@@ -7,7 +7,11 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { LanServer, type LanLimits } from '../../../src/main/core/lan/lan-server';
+import {
+  LanServer,
+  type LanLimits,
+  type LanServerOptions,
+} from '../../../src/main/core/lan/lan-server';
 import { LanTokens } from '../../../src/main/core/lan/lan-tokens';
 import type { LanTrack } from '../../../src/main/core/lan/serve-track';
 
@@ -37,8 +41,14 @@ export function bytes(n: number): Buffer {
   return randomBytes(n);
 }
 
-/** Starts a LAN server on 127.0.0.1 with a fresh state folder and one device, "phone". */
-export async function startRig(limits: Partial<LanLimits> = {}): Promise<Rig> {
+/**
+ * Starts a LAN server on 127.0.0.1 with a fresh state folder and one device, "phone".
+ * `onRequest` sees every request that passed the Host check (to record what a client sent).
+ */
+export async function startRig(
+  limits: Partial<LanLimits> = {},
+  onRequest?: LanServerOptions['onRequest'],
+): Promise<Rig> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tcs-lan-'));
   const tokens = await LanTokens.open(dir);
   const { token } = await tokens.create('phone');
@@ -50,6 +60,7 @@ export async function startRig(limits: Partial<LanLimits> = {}): Promise<Rig> {
     resolve: (id) => tracks.get(id),
     authorize: (req) => tokens.verify(req.headers.authorization),
     onStale: (id) => stale.push(id),
+    onRequest,
     limits,
   });
   tokens.on('revoked', (name) => server.cutDevice(name));

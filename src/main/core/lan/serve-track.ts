@@ -88,7 +88,11 @@ export async function serveTrack(
   let end = track.size - 1;
   if (useRange.kind === 'range') {
     start = useRange.start;
-    end = Math.min(useRange.end, start + opts.maxRangeBytes - 1);
+    // The cap frees a keep-alive connection for the player's next range. A client that closes
+    // the connection after this answer (FFmpeg and mpv send `Connection: close`) reads a capped
+    // body as the end of the file, since it cannot ask again on the same connection: real FFmpeg
+    // stopped playing at 8 MiB. It gets the range it asked for, and drops it by hanging up.
+    end = closesAfter(req) ? useRange.end : Math.min(useRange.end, start + opts.maxRangeBytes - 1);
     res.statusCode = 206;
     res.setHeader('Content-Range', `bytes ${start}-${end}/${track.size}`);
   } else {
@@ -101,6 +105,16 @@ export async function serveTrack(
     return void res.end();
   }
   await pump(handle, res, start, end, track, opts);
+}
+
+/** The client closes the connection after this response (HTTP/1.1 `close`, or 1.0 without keep-alive). */
+function closesAfter(req: IncomingMessage): boolean {
+  const tokens = (req.headers.connection ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((t) => t.trim());
+  if (tokens.includes('close')) return true;
+  return req.httpVersion === '1.0' && !tokens.includes('keep-alive');
 }
 
 /** Writes `start..end` of the open file to `res`, honouring backpressure; always closes `handle`. */
