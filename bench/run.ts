@@ -19,6 +19,7 @@ import { fairTwenty, streamCeiling, streamFour, streamOne } from './scenarios/st
 import { slowUplink } from './scenarios/uplink';
 import { lan } from './scenarios/lan';
 import { lanResume } from './scenarios/lan-resume';
+import { rooms } from './scenarios/rooms';
 
 /** Scenarios in run order; later ones reuse the warm scan cache the first one leaves. */
 const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<void>> = {
@@ -37,6 +38,7 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<void>> = {
   desktop,
   lan,
   'lan-resume': lanResume,
+  rooms,
 };
 
 function parse(argv: string[]): { config: BenchConfig; only: string[] } {

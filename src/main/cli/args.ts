@@ -33,7 +33,7 @@ export class UsageError extends Error {}
 export const USAGE = `Usage: tunecamp-share --server URL --share DIR [DIR...] [options]
        tunecamp-share lan-token create NAME | list | revoke NAME [--state-dir DIR]
        tunecamp-share nearby [--json] [--watch] [--wait SECONDS] [--lan-interface NAME]
-       tunecamp-share room open [--host ADDR] [--port N] [--json] FILE|FOLDER...
+       tunecamp-share room open [--host ADDR]... [--port N] [--json] FILE|FOLDER...
        tunecamp-share pair-link | pair LINK | peers | unpair ID [--state-dir DIR]
        tunecamp-share get URL TRACK_ID[=PATH]... --to DIR [--token-file FILE]   (see: get --help)
 

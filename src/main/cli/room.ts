@@ -21,8 +21,8 @@ import { roomLinks } from './room-links';
 export const ROOM_USAGE = `Usage: tunecamp-share room open [options] FILE|FOLDER...
 
 Opens a listening room on these files and prints a join link for browsers on the LAN.
-  --host ADDR            address to listen on (default 0.0.0.0); links use it, or the
-                         LAN interfaces' addresses for 0.0.0.0
+  --host ADDR            address to listen on (default 0.0.0.0; may be given more than
+                         once); links use it, or the LAN interfaces' addresses for 0.0.0.0
   --port N               port (default 0: any free port)
   --listeners-control    listeners may play, pause, seek and skip
   --pause-for-buffering  pause everyone while someone buffers
@@ -32,7 +32,7 @@ Then type on stdin: play | pause | seek SECONDS | skip | select N | link | who |
 `;
 
 interface RoomArgs {
-  host: string;
+  hosts: string[];
   port: number;
   json: boolean;
   options: { listenersControl: boolean; pauseForBuffering: boolean; rateNudge: boolean };
@@ -42,7 +42,7 @@ interface RoomArgs {
 function parse(argv: readonly string[]): RoomArgs | string {
   if (argv[0] !== 'open') return 'the only room command is "open"';
   const a: RoomArgs = {
-    host: '0.0.0.0',
+    hosts: [],
     port: 0,
     json: false,
     options: { listenersControl: false, pauseForBuffering: false, rateNudge: false },
@@ -50,7 +50,7 @@ function parse(argv: readonly string[]): RoomArgs | string {
   };
   for (let i = 1; i < argv.length; i++) {
     const v = argv[i]!;
-    if (v === '--host') a.host = argv[++i] ?? '';
+    if (v === '--host') a.hosts.push(argv[++i] ?? '');
     else if (v === '--port') a.port = Number(argv[++i]);
     else if (v === '--json') a.json = true;
     else if (v === '--listeners-control') a.options.listenersControl = true;
@@ -59,7 +59,8 @@ function parse(argv: readonly string[]): RoomArgs | string {
     else if (v.startsWith('--')) return `unknown option ${v}`;
     else a.inputs.push(v);
   }
-  if (!/^[0-9a-fA-F:.]+$/.test(a.host)) return '--host must be an IP address';
+  if (a.hosts.length === 0) a.hosts.push('0.0.0.0');
+  if (!a.hosts.every((h) => /^[0-9a-fA-F:.]+$/.test(h))) return '--host must be an IP address';
   if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535) return '--port takes 0 to 65535';
   if (a.inputs.length === 0) return 'name at least one audio file or folder';
   return a;
@@ -129,30 +130,41 @@ export async function runRoom(argv: readonly string[]): Promise<number> {
     maxRangeBytes: 8 << 20,
     chunkSize: 1 << 20,
   });
-  let server: LanServer;
-  try {
-    server = await LanServer.start({
-      host: a.host,
-      port: a.port,
-      resolve: () => undefined, // rooms only: no device tracks
-      authorize: () => undefined,
-      rooms: host,
-    });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    process.stderr.write(`tunecamp-share room: cannot listen on ${a.host}:${a.port} (${code})\n`);
-    return EXIT.failure;
+  // One server per address, all serving the same rooms.
+  const servers: LanServer[] = [];
+  for (const bind of a.hosts) {
+    try {
+      servers.push(
+        await LanServer.start({
+          host: bind,
+          port: a.port,
+          resolve: () => undefined, // rooms only: no device tracks
+          authorize: () => undefined,
+          rooms: host,
+        }),
+      );
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      process.stderr.write(`tunecamp-share room: cannot listen on ${bind}:${a.port} (${code})\n`);
+      for (const s of servers) await s.close();
+      return EXIT.failure;
+    }
   }
   const room = host.open(queue, a.options);
   const out = (event: string, data: object, text: string) =>
     process.stdout.write(a.json ? `${JSON.stringify({ event, ...data })}\n` : `${text}\n`);
   const link = () => {
-    const links = roomLinks(a.host, server.port, room);
+    const code = room.keys.createCode();
+    const links = servers.flatMap((s, i) => roomLinks(a.hosts[i]!, s.port, room.id, code));
     out('link', { links }, links.join('\n'));
   };
   out(
     'open',
-    { id: room.id, port: server.port, tracks: queue.length },
+    {
+      id: room.id,
+      ports: servers.map((s) => s.port),
+      queue: queue.map((t) => ({ id: t.id, title: t.title, duration: t.duration })),
+    },
     `Room open with ${queue.length} track(s). Join link (one use each; type "link" for another):`,
   );
   link();
@@ -204,7 +216,7 @@ export async function runRoom(argv: readonly string[]): Promise<number> {
   await done;
   rl.close();
   room.close();
-  await server.close();
+  for (const s of servers) await s.close();
   out('closed', {}, 'Room closed.');
   return 0;
 }
