@@ -77,17 +77,22 @@ describe('buildManifest', () => {
 
 describe('partialPublishDelayMs', () => {
   it('sends a list that grew by half at once, so a filling library is sent about 3x in total', () => {
-    expect(partialPublishDelayMs(1, 0)).toBe(PUBLISH_DELAY_MS);
     expect(partialPublishDelayMs(15_000, 10_000)).toBe(PUBLISH_DELAY_MS);
     let sent = 0;
     let total = 0;
     for (let n = 1; n <= 100_000; n += 100) {
-      if (partialPublishDelayMs(n, sent) === PUBLISH_DELAY_MS) {
+      if (partialPublishDelayMs(n, sent) <= PUBLISH_DELAY_MS) {
         sent = n;
         total += n;
       }
     }
     expect(total).toBeLessThan(3.5 * 100_000);
+  });
+
+  it('sends the first tracks after an empty list without waiting (the first listenable tracks)', () => {
+    expect(partialPublishDelayMs(1, 0)).toBe(0);
+    expect(partialPublishDelayMs(500, 0)).toBe(0);
+    expect(partialPublishDelayMs(0, 0)).toBe(PUBLISH_DELAY_MS);
   });
 
   it('otherwise waits longer for a larger list, within 100 ms and 30 s', () => {

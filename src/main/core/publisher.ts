@@ -15,10 +15,12 @@ export const PUBLISH_DELAY_MS = 100;
  * `published` were in the last manifest. Each manifest costs work and short-lived memory in
  * proportion to the whole list (build, validate, fingerprint, encode: 19 MiB of JSON at 100k
  * tracks), so a fixed rate makes a scan quadratic. A list half as big again as the last one goes
- * out at once (the lists sent while a library fills add up to about 3x the final one); otherwise
- * changes wait 1 s per 5k tracks (at least 100 ms, at most 30 s). Pure.
+ * out soon (the lists sent while a library fills add up to about 3x the final one); otherwise
+ * changes wait 1 s per 5k tracks (at least 100 ms, at most 30 s). The first tracks after an empty
+ * list go at once: on a cold start they are what a listener waits for, and they are few. Pure.
  */
 export function partialPublishDelayMs(tracks: number, published: number): number {
+  if (published === 0 && tracks > 0) return 0;
   if (tracks >= published * 1.5) return PUBLISH_DELAY_MS;
   return Math.min(30_000, Math.max(PUBLISH_DELAY_MS, Math.round(tracks / 5)));
 }

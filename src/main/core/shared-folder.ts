@@ -4,6 +4,7 @@ import type { FolderOptions, FolderState, FolderStatus } from '../../shared/cont
 import { createExcluder, hasJunkSegment } from './library/exclude';
 import type { Library } from './library/library';
 import { RootWatcher, type WatchMode } from './watch/root-watcher';
+import { describeMedia } from './fs/media';
 
 /** Knobs of a shared folder's watching, from settings (and tests). */
 export interface SharedFolderOptions {
@@ -174,7 +175,7 @@ export class SharedFolder extends EventEmitter<{
       this.emit(
         'log',
         'detail',
-        `Scanned ${this.options.path}: ${result.tracks} tracks, tags read from ${result.readFromDisk} files, the rest from the cache (${ms} ms)`,
+        `Scanned ${this.options.path}: ${result.tracks} tracks, tags read from ${result.readFromDisk} files, the rest from the cache (${ms} ms); ${describeMedia(result.media)}`,
       );
       // Every skipped file and its reason, once per scan, in the log; the summary in the activity.
       for (const s of result.skipped) this.emit('log', 'detail', `Skipped ${s.path}: ${s.reason}`);

@@ -132,3 +132,18 @@ describe('walking shared folders', () => {
     expect(lib.entries(root)).toHaveLength(1);
   });
 });
+
+describe('walking in name order (slow media)', () => {
+  it('reports each folder in name order, whatever order the file system lists it in', async () => {
+    const names = ['b.mp3', 'a.mp3', '10.mp3', '02.mp3', 'B.mp3', 'é.mp3'];
+    for (const n of names) await place(SAMPLES.mp3, path.join(dir, n));
+    const files: string[] = [];
+    await walk(dir, {
+      exclude: () => false,
+      ordered: true,
+      onFile: (f) => void files.push(f.relPath),
+      onSkip: () => {},
+    });
+    expect(files).toEqual(['02.mp3', '10.mp3', 'B.mp3', 'a.mp3', 'b.mp3', 'é.mp3']);
+  });
+});

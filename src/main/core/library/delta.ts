@@ -55,17 +55,20 @@ export function pairMoves(d: LibraryDelta): LibraryDelta {
 
 /**
  * Collects changes during a scan and hands them out in batches: every `intervalMs` or every
- * `maxItems` changes, whichever comes first, so callers can publish while a long scan runs.
+ * `maxItems` changes, whichever comes first, so callers can publish while a long scan runs. The
+ * first batch goes after `firstMs`: on a cold start the first tracks are what a listener waits for.
  */
 export class DeltaBatcher {
   private pending = emptyDelta();
   private timer: NodeJS.Timeout | undefined;
+  private ticked = false;
 
   constructor(
     private readonly emit: (delta: LibraryDelta) => void,
     private readonly onTick: () => void = () => {},
     private readonly intervalMs = 300,
     private readonly maxItems = 500,
+    private readonly firstMs = 30,
   ) {}
 
   /** Record one change. */
@@ -77,7 +80,7 @@ export class DeltaBatcher {
 
   /** Make sure a tick happens soon (progress without changes, e.g. a warm rescan). */
   arm(): void {
-    this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
+    this.timer ??= setTimeout(() => this.flush(), this.ticked ? this.intervalMs : this.firstMs);
   }
 
   /** Emit what is pending now (if anything) and stop the timer. */
@@ -86,6 +89,7 @@ export class DeltaBatcher {
     this.timer = undefined;
     const d = this.pending;
     this.pending = emptyDelta();
+    this.ticked = true;
     if (!isEmptyDelta(d)) this.emit(d);
     this.onTick();
   }

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { fileKindOf, VIDEO_REASON } from './file-kinds';
 import type { TrackReader } from './parse-types';
+import type { ReadGate } from './shared-gate';
 import { NOT_A_FILE, readTrack, retitle } from './read-track';
 import type { FileStamp, ParsedTrack } from './read-track';
 import { smallInt, type ScanCache } from './scan-cache';
@@ -23,6 +24,8 @@ export interface ExamineDeps {
   onDetail?: (path: string, detail: string) => void;
   /** Reads a file that the cache cannot answer for (default: `readTrack` on this thread). */
   read?: TrackReader;
+  /** Limits the files read at once from the folder's medium (see `fs/media.ts`). */
+  gate?: ReadGate;
   /**
    * The cache holds no file of this device, so a file without a record at its own path cannot be
    * one it knows under another (moved or renamed): such a file goes to the reader unstatted, and
@@ -110,7 +113,12 @@ async function readAndRemember(
 ): Promise<Outcome> {
   deps.onParse?.(file.path);
   const read = deps.read ?? readTrack;
-  const res = await read(file.path, { timeoutMs: deps.timeoutMs, signal: deps.signal, stamp });
+  const res = await read(file.path, {
+    timeoutMs: deps.timeoutMs,
+    signal: deps.signal,
+    stamp,
+    gate: deps.gate,
+  });
   if (deps.signal?.aborted) return { kind: 'skip', reason: 'scan cancelled' };
   if (res.detail) deps.onDetail?.(file.path, res.detail);
   if (res.ok) {

@@ -15,6 +15,8 @@ import { TaskPool } from './task-pool';
 import type { LibraryDelta, LibraryEntry, ScanProgress } from './types';
 import { walk } from './walk';
 import { assertDir, statOrNull } from '../fs/fs-errors';
+import { mediaOf } from '../fs/media';
+import type { Media } from '../fs/media';
 import { RootIndex, toRel } from './root-index';
 
 /** How a folder is scanned: its exclusion patterns and whether it shares files only apps play. */
@@ -65,6 +67,8 @@ export class Library extends EventEmitter<{
   private readonly onParse?: (path: string) => void;
   private readonly onDetail?: (path: string, detail: string) => void;
   private readonly read: TrackReader;
+  /** Loads the reader before a cold scan (the shared pool's threads), or nothing. */
+  private readonly prewarm: () => void;
 
   constructor(opts: LibraryOptions) {
     super();
@@ -76,6 +80,7 @@ export class Library extends EventEmitter<{
     this.onParse = opts.onParse;
     this.onDetail = opts.onDetail;
     this.read = opts.read ?? ((p, o) => sharedParsePool().read(p, o));
+    this.prewarm = opts.read ? () => undefined : () => sharedParsePool().prewarm();
   }
 
   /**
@@ -94,9 +99,16 @@ export class Library extends EventEmitter<{
     skipped: SkippedFile[];
     notes: SkippedFile[];
     readFromDisk: number;
+    media: Media;
   }> {
     const root = path.resolve(rootIn);
     const rootStat = await assertDir(root);
+    const media = await mediaOf(root);
+    // One gate per device: two folders on one disk share its arm.
+    const gate =
+      media.readsInFlight > 0
+        ? { key: String(rootStat.dev), limit: media.readsInFlight }
+        : undefined;
     // Decided once, before this scan adds records of its own.
     const readerStats = !this.cache.hasDevice(rootStat.dev);
     const state = this.index.root(root);
@@ -130,7 +142,9 @@ export class Library extends EventEmitter<{
           const kind = fileKindOf(name);
           ignore(why === 'rejected' && kind.kind === 'ignored' ? kind.as : (why as IgnoredKind));
         },
-        concurrency: this.walkConcurrency,
+        // On a limited medium one folder is listed at a time, in name order (see `ordered`).
+        concurrency: gate ? 1 : this.walkConcurrency,
+        ordered: gate !== undefined,
         timeoutMs: this.timeoutMs,
         signal,
         onSkip: (p, reason) => {
@@ -150,6 +164,7 @@ export class Library extends EventEmitter<{
               onDetail: this.onDetail,
               read: this.read,
               readerStats,
+              gate,
             });
             if (signal?.aborted) return;
             if (out.kind === 'skip') progress.skipped++;
@@ -181,6 +196,7 @@ export class Library extends EventEmitter<{
       skipped: this.skipped(root),
       notes: this.notes(root),
       readFromDisk,
+      media,
     };
   }
 
@@ -253,7 +269,7 @@ export class Library extends EventEmitter<{
   /**
    * Load entries (and skips) for a root from the cache only, without touching the disk, so the
    * cached manifest can be published at once on start-up. Emits the added entries as a delta.
-   * Returns the number of entries loaded.
+   * Returns the number of entries loaded. With none, a cold scan follows: the reader starts loading.
    */
   loadFromCache(rootIn: string): number {
     const root = path.resolve(rootIn);
@@ -274,6 +290,7 @@ export class Library extends EventEmitter<{
       }
     }
     if (!isEmptyDelta(delta)) this.emit('delta', delta);
+    if (state.entries.size === 0 && state.skipped.size === 0) this.prewarm();
     return state.entries.size;
   }
 

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import { AbortGroups } from './abort-groups';
+import { gateMemory, GATE_THREADS, releaseThread } from './shared-gate';
 import type { TrackReader, WorkerTestHooks } from './parse-types';
 import { ParseThread } from './parse-thread';
 import type { ThreadJob as Job } from './parse-thread';
@@ -57,6 +58,8 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
   private busy = false;
   private idleTimer?: NodeJS.Timeout;
   private readonly aborts = new AbortGroups<Job>((jobs) => this.cancel(jobs));
+  /** Shared memory of each read gate in use, by key (see `shared-gate.ts`). */
+  private readonly gates = new Map<string, SharedArrayBuffer>();
 
   constructor(opts: ParsePoolOptions = {}) {
     super();
@@ -94,6 +97,7 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
         stamp: opts.stamp,
         timeoutMs: opts.timeoutMs,
         signal: opts.signal,
+        gate: opts.gate,
         settled: false,
         settle: (r) => {
           if (job.settled) return;
@@ -108,6 +112,16 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
       this.pump();
     });
   };
+
+  /**
+   * Start one thread now if none runs, so that a cold scan about to begin finds it loaded (a
+   * thread takes 100-200 ms to load the tag parser). It stops after `idleMs` if no file comes.
+   */
+  prewarm(): void {
+    if (this.fallback || this.slots.size > 0) return;
+    this.spawn();
+    this.checkIdle();
+  }
 
   /** Stop every thread now; files not yet answered are read in-process. The pool stays usable. */
   close(): void {
@@ -160,16 +174,23 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
   private spawn(): void {
     let t: ParseThread;
     try {
-      t = new ParseThread(this.file, this.hooks, this.graceMs, {
-        ready: () => this.pump(),
-        reply: (job, result) => {
-          job.settle(result);
-          this.pump();
-          this.checkIdle();
+      t = new ParseThread(
+        this.file,
+        this.hooks,
+        this.graceMs,
+        {
+          ready: () => this.pump(),
+          reply: (job, result) => {
+            job.settle(result);
+            this.pump();
+            this.checkIdle();
+          },
+          stuck: (job) => this.onStuck(t, job),
+          lost: (err) => this.onLost(t, err),
         },
-        stuck: (job) => this.onStuck(t, job),
-        lost: (err) => this.onLost(t, err),
-      });
+        this.freeIndex(),
+        (key) => this.gateMemory(key),
+      );
     } catch (err) {
       this.fallBack(err);
       return;
@@ -202,10 +223,28 @@ export class ParsePool extends EventEmitter<{ warning: [message: string] }> {
     this.checkIdle();
   }
 
+  /** The lowest thread number no live thread has (a gate's memory has a cell per number). */
+  private freeIndex(): number {
+    const used = new Set([...this.slots].map((s) => s.index));
+    let i = 0;
+    while (used.has(i)) i++;
+    if (i >= GATE_THREADS) throw new Error(`more than ${GATE_THREADS} parse threads`);
+    return i;
+  }
+
+  private gateMemory(key: string): SharedArrayBuffer {
+    let m = this.gates.get(key);
+    if (!m) this.gates.set(key, (m = gateMemory()));
+    return m;
+  }
+
   /** Remove and terminate a thread; returns the files it had in flight. */
   private drop(t: ParseThread): Job[] {
     this.slots.delete(t);
-    return t.stop();
+    const jobs = t.stop();
+    // A thread ended while reading: what it held of a gate is free again.
+    for (const memory of this.gates.values()) releaseThread(memory, t.index);
+    return jobs;
   }
 
   private fallBack(err: unknown): void {

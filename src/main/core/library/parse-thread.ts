@@ -1,10 +1,12 @@
 import type { Worker } from 'node:worker_threads';
 import type { ParseReply, ParseRequest, WorkerTestHooks } from './parse-types';
 import type { FileStamp, ReadResult } from './read-track';
+import type { ReadGate } from './shared-gate';
 import { startWorker } from './worker-entry';
 
 /** One file handed to a ParseThread; `settle` resolves the caller once (later calls are ignored). */
 export interface ThreadJob {
+  gate?: ReadGate;
   seq: number;
   path: string;
   stamp?: FileStamp;
@@ -43,6 +45,12 @@ export class ParseThread {
     hooks: WorkerTestHooks,
     private readonly graceMs: number,
     private readonly on: ThreadEvents,
+    /** Its number among the pool's live threads (its cell in a gate's shared memory). */
+    readonly index = 0,
+    /** The shared memory of a gate by key (see `shared-gate.ts`). */
+    private readonly gateMemory: (key: string) => SharedArrayBuffer = () => {
+      throw new Error('no gates');
+    },
   ) {
     this.worker = startWorker(file, hooks);
     this.worker.on('message', (m: ParseReply) => this.onMessage(m));
@@ -61,7 +69,9 @@ export class ParseThread {
       path: job.path,
       stamp: job.stamp,
       timeoutMs: job.timeoutMs,
+      thread: this.index,
     };
+    if (job.gate) req.gate = { ...job.gate, memory: this.gateMemory(job.gate.key) };
     this.worker.postMessage(req);
   }
 

@@ -1,4 +1,5 @@
 import type { FileStamp, ReadResult } from './read-track';
+import type { ReadGate } from './shared-gate';
 
 /**
  * What a reader needs besides the path: the caller's fresh stamp (absent: the reader stats the
@@ -8,6 +9,8 @@ export interface ReadOptions {
   stamp?: FileStamp;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Limits the files read at once from the same medium (a spinning disk, a NAS). */
+  gate?: ReadGate;
 }
 
 /** Reads one file (id and tags); never rejects, like `readTrack`. */
@@ -19,6 +22,10 @@ export interface ParseRequest {
   path: string;
   stamp?: FileStamp;
   timeoutMs: number;
+  /** The file's medium limits reads in flight: the gate's shared memory and limit (`shared-gate.ts`). */
+  gate?: { key: string; memory: SharedArrayBuffer; limit: number };
+  /** This thread's number among the pool's live threads (its cell in a gate's memory). */
+  thread: number;
 }
 
 /** A worker's answer: `ready` once after its imports loaded, then one `result` per request. */

@@ -8,12 +8,23 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ParseReply, ParseRequest, WorkerTestHooks } from './parse-types';
 import { IN_MEMORY_LIMIT, readTrack } from './read-track';
 import { ScratchBuffers } from './scratch-buffers';
+import { SharedGate } from './shared-gate';
 
 const port = parentPort;
 if (!port) throw new Error('parse-worker must be started as a worker thread');
 const hooks = (workerData ?? {}) as WorkerTestHooks;
 // One buffer per file in flight (the pool sends a handful at a time); freed with the thread.
 const scratch = new ScratchBuffers(IN_MEMORY_LIMIT, 16);
+// This thread's side of each read gate (a limited medium), by key.
+const gates = new Map<string, SharedGate>();
+
+function gateFor(req: ParseRequest): SharedGate | undefined {
+  const g = req.gate;
+  if (!g) return undefined;
+  let gate = gates.get(g.key);
+  if (!gate) gates.set(g.key, (gate = new SharedGate(g.memory, g.limit, req.thread)));
+  return gate;
+}
 
 async function handle(req: ParseRequest): Promise<void> {
   const name = path.basename(req.path);
@@ -31,6 +42,7 @@ async function handle(req: ParseRequest): Promise<void> {
     scratch,
     // This thread does nothing else, so reading synchronously blocks no one (see readWholeSync).
     syncReads: true,
+    slot: gateFor(req),
   });
   const reply: ParseReply = { seq: req.seq, result };
   port?.postMessage(reply);

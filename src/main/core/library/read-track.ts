@@ -31,6 +31,12 @@ export interface ParsedTrack {
   note?: string;
 }
 
+/** A place to read one file from a medium that limits reads in flight (`shared-gate.ts`). */
+export interface ReadSlot {
+  acquire(): Promise<void>;
+  release(): void;
+}
+
 /** The identity of a file version on disk, as the cache compares it. */
 export interface FileStamp {
   size: number;
@@ -123,7 +129,9 @@ export function toParsedTrack(filePath: string, id: string, meta: IAudioMetadata
  * is the caller's fresh stat of the file (saves a syscall per file on large scans). `scratch` lends
  * reusable buffers for small files (a buffer is given back only after its parse has settled).
  * `syncReads` stats and reads small files without the thread pool: only for threads that do nothing
- * else (and only without a `signal`: a synchronous read cannot be aborted).
+ * else (and only without a `signal`: a synchronous read cannot be aborted). `slot` is held while
+ * the file is read: a small file's until its bytes are in memory, a large one's until its tags are
+ * read (they are read while parsing).
  */
 export async function readTrack(
   filePath: string,
@@ -134,6 +142,7 @@ export async function readTrack(
     stamp?: FileStamp;
     scratch?: ScratchBuffers;
     syncReads?: boolean;
+    slot?: ReadSlot;
   } = {},
 ): Promise<ReadResult> {
   // A fresh options object per file: music-metadata writes the APE footer it found into the options
@@ -147,7 +156,8 @@ export async function readTrack(
     const stamp = opts.stamp ?? statFileSync(filePath);
     if (typeof stamp === 'string') return { ok: false, reason: stamp };
     if (stamp.size === 0) return { ok: false, reason: 'empty file', stamp };
-    if (stamp.size <= IN_MEMORY_LIMIT) return readSmallSync(filePath, stamp, parse, opts.scratch);
+    if (stamp.size <= IN_MEMORY_LIMIT)
+      return readSmallSync(filePath, stamp, parse, opts.scratch, opts.slot);
     opts = { ...opts, stamp }; // a large file: read through the tokenizer below, with its limit
   }
   const timeoutMs = opts.timeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
@@ -170,6 +180,16 @@ export async function readTrack(
     }, timeoutMs);
   });
   const work = async (): Promise<ReadResult> => {
+    const slot = opts.slot;
+    if (!slot) return readHere();
+    await slot.acquire();
+    try {
+      return await readHere();
+    } finally {
+      slot.release();
+    }
+  };
+  const readHere = async (): Promise<ReadResult> => {
     const known = opts.stamp ?? (await statFile(filePath));
     if (typeof known === 'string') return { ok: false, reason: known };
     stamp = known;
@@ -253,15 +273,19 @@ async function readSmallSync(
   stamp: FileStamp,
   parse: TagParser,
   scratch?: ScratchBuffers,
+  slot?: ReadSlot,
 ): Promise<ReadResult> {
   const lent = scratch?.take(stamp.size);
   try {
     let buf: Buffer;
+    await slot?.acquire();
     try {
       buf = readWholeSync(filePath, stamp.size, lent);
     } catch (err) {
       if (err instanceof FileChangedError) return { ok: false, reason: err.message, stamp };
       return { ok: false, reason: `could not read file: ${describeFsError(err)}`, stamp };
+    } finally {
+      slot?.release();
     }
     const tokenizer = strtok3.fromBuffer(buf, { fileInfo: { path: filePath, size: stamp.size } });
     return await parseTags(filePath, idFromBuffer(buf), stamp, tokenizer, parse);

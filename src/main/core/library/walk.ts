@@ -21,6 +21,13 @@ export interface WalkOptions {
   accept?: (name: string) => boolean;
   /** Directories read at once. */
   concurrency?: number;
+  /**
+   * Report each folder's entries in name order rather than the order the file system lists them
+   * (on ext4 that is hash order, unrelated to where files lie on disk). Files copied into a folder
+   * one after the other, in name order as copy tools and rippers do, lie near each other in that
+   * order: on a spinning disk, reading them so saves seeks.
+   */
+  ordered?: boolean;
   /** Limit for one directory read or stat (a dead network mount must not stall the walk); default 10 s. */
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -61,6 +68,7 @@ export async function walk(root: string, opts: WalkOptions): Promise<void> {
       opts.onSkip(dir, `could not read folder: ${describeFsError(err)}`);
       return;
     }
+    if (opts.ordered) dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const d of dirents) {
       opts.signal?.throwIfAborted();
       if (isJunkName(d.name)) {
