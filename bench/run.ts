@@ -13,6 +13,7 @@ import { markdownTable } from './lib/report';
 import { changeLatency, reconnect } from './scenarios/live';
 import { idle, scale, warmRestart } from './scenarios/scan';
 import { coldScan } from './scenarios/cold';
+import { slowDiskScan } from './scenarios/slow-disk';
 import { windowList } from './scenarios/window';
 import { desktop } from './scenarios/desktop';
 import { fairTwenty, streamCeiling, streamFour, streamOne } from './scenarios/stream';
@@ -20,10 +21,13 @@ import { slowUplink } from './scenarios/uplink';
 import { lan } from './scenarios/lan';
 import { lanResume } from './scenarios/lan-resume';
 import { rooms } from './scenarios/rooms';
+import { lanFair } from './scenarios/lan-fair';
+import { lanSeek } from './scenarios/lan-seek';
 
 /** Scenarios in run order; later ones reuse the warm scan cache the first one leaves. */
 const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<void>> = {
   cold: coldScan,
+  slowdisk: slowDiskScan,
   warm: warmRestart,
   reconnect,
   change: changeLatency,
@@ -39,6 +43,8 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<void>> = {
   lan,
   'lan-resume': lanResume,
   rooms,
+  'lan-fair': lanFair,
+  'lan-seek': lanSeek,
 };
 
 function parse(argv: string[]): { config: BenchConfig; only: string[] } {

@@ -4,7 +4,7 @@
 Usage: /usr/bin/python3 bench/slow-disk.py SOURCE MOUNTPOINT [--seek-ms 8] [--mb-per-s 150]
        [--stats FILE]
 
-Model (one disk arm): requests are served one at a time, in arrival order. A data read that does
+Model (one disk arm): requests are served one at a time, in the order the kernel queued them. A data read that does
 not continue the previous one (the same file, starting where the last read ended) first pays a
 seek of --seek-ms (8 ms: average seek plus half a rotation of a 7,200 rpm drive); each read then
 pays its transfer time at --mb-per-s. Reading a folder's entries pays one seek (its blocks live
@@ -117,8 +117,10 @@ def main():
         ap.error("SOURCE and MOUNTPOINT must be existing folders")
     fs = SlowDisk(os.path.realpath(a.source), a.seek_ms / 1000, a.mb_per_s * 1e6)
     try:
-        # Threads, so the kernel may queue requests as on a real disk; the arm lock serves them.
-        FUSE(fs, a.mountpoint, foreground=True, nothreads=False, ro=True, fsname="slowdisk")
+        # One thread: requests are served in the order the kernel queued them. With several,
+        # two read-ahead requests of one file raced for the arm and were sometimes served out of
+        # order, a seek that a real disk's queue (sorted by position) would not make.
+        FUSE(fs, a.mountpoint, foreground=True, nothreads=True, ro=True, fsname="slowdisk")
     finally:
         if a.stats:
             with open(a.stats, "w") as f:

@@ -41,6 +41,8 @@ export class BenchContext {
   private readonly temps: string[] = [];
   /** A state dir whose scan cache is already warm for the main corpus (set by the first cold scan). */
   warmStateDir: string | undefined;
+  /** Set once the slow-disk figures were taken (`cold` takes them, `slowdisk` alone too). */
+  ranSlowDisk = false;
   /** How many tracks the daemon actually published for the main corpus (learned on the first scan). */
   publishedCount: number | undefined;
 

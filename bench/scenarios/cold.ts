@@ -65,7 +65,8 @@ export async function coldScan(ctx: BenchContext): Promise<void> {
     await hub.close();
   }
   for (const cache of caches) addRatios(ctx, cache, runs[cache].ours, runs[cache].theirs);
-  await slowDiskScan(ctx);
+  // `--only cold` prints the slow-disk figures too; a full run has them here and not again.
+  if (!ctx.ranSlowDisk) await slowDiskScan(ctx);
 }
 
 /** Our daemon's cold scan of `corpus` (a fresh state dir): spawn → `hub` holds the manifest. */

@@ -18,6 +18,8 @@ const model = `FUSE pass-through: ${SLOW_DISK.seekMs} ms per read not contiguous
 
 /** Cold scans of the 2k corpus mounted through the slow disk; skipped, with the reason, where it cannot run. */
 export async function slowDiskScan(ctx: BenchContext): Promise<void> {
+  if (ctx.ranSlowDisk) return;
+  ctx.ranSlowDisk = true;
   const missing = slowDiskMissing();
   if (missing) {
     console.log(`  slow disk: not measured: ${missing}`);
