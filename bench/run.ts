@@ -23,6 +23,7 @@ import { lanResume } from './scenarios/lan-resume';
 import { rooms } from './scenarios/rooms';
 import { lanFair } from './scenarios/lan-fair';
 import { lanSeek } from './scenarios/lan-seek';
+import { lanPeer } from './scenarios/lan-peer';
 
 /** Scenarios in run order; later ones reuse the warm scan cache the first one leaves. */
 const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<void>> = {
@@ -45,6 +46,7 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<void>> = {
   rooms,
   'lan-fair': lanFair,
   'lan-seek': lanSeek,
+  'lan-peer': lanPeer,
 };
 
 function parse(argv: string[]): { config: BenchConfig; only: string[] } {

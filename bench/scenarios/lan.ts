@@ -22,7 +22,7 @@ const run = promisify(execFile);
 const MiB = 1024 * 1024;
 
 /** A valid 16-bit stereo WAV of `bytes` bytes of noise, written in 8 MiB pieces. */
-async function writeWav(file: string, bytes: number): Promise<void> {
+export async function writeWav(file: string, bytes: number): Promise<void> {
   const fh = await open(file, 'w');
   await fh.write(wavHeader(bytes));
   const piece = Buffer.alloc(8 * MiB);
