@@ -78,6 +78,8 @@ export interface DeepTree {
   reachable: number;
   /** Tracks whose path (or a parent folder's) is `pathMax` bytes or longer. */
   tooLong: number;
+  /** Of those, the ones in a folder whose own path is still short enough to be read. */
+  tooLongInReadableFolder: number;
   /** Absolute path length of the deepest file. */
   deepestPath: number;
 }
@@ -94,13 +96,16 @@ export function deepTree(
   name: (level: number) => string,
   trackAt: (level: number) => boolean,
   seed: number,
-  pathMax = 4096,
+  o: { pathMax?: number; longNames?: boolean } = {},
 ): DeepTree {
+  const pathMax = o.pathMax ?? 4096;
+  // With longNames, each track level also holds a file with a 240-byte name (NAME_MAX is 255).
+  const longName = (level: number) => `${'n'.repeat(240)}-${level}.wav`;
   const names = Array.from({ length: levels }, (_, i) => name(i + 1));
   const tracks = names.map((_, i) => trackAt(i + 1));
   const script = `
     const fs = require('node:fs');
-    const [names, tracks, seed, header] = JSON.parse(process.argv[1]);
+    const [names, tracks, seed, header, longNames] = JSON.parse(process.argv[1]);
     process.chdir(process.argv[2]);
     names.forEach((n, i) => {
       fs.mkdirSync(n);
@@ -111,23 +116,37 @@ export function deepTree(
       b.writeUInt32LE((seed + i) >>> 0, 44);
       b.writeUInt32LE(0x5e1ec7ed, 48);
       fs.writeFileSync('level-' + (i + 1) + '.wav', b);
+      if (!longNames) return;
+      b.writeUInt32LE(0x10a6 + i, 52);
+      fs.writeFileSync('n'.repeat(240) + '-' + (i + 1) + '.wav', b);
     });`;
   const r = spawnSync(
     process.execPath,
-    ['-e', script, JSON.stringify([names, tracks, seed, wavHeader(64).toString('hex')]), root],
+    [
+      '-e',
+      script,
+      JSON.stringify([names, tracks, seed, wavHeader(64).toString('hex'), !!o.longNames]),
+      root,
+    ],
     { encoding: 'utf8' },
   );
   if (r.status !== 0) throw new Error(`deepTree: ${r.stderr}`);
   let len = path.resolve(root).length;
-  const out: DeepTree = { reachable: 0, tooLong: 0, deepestPath: 0 };
+  const out: DeepTree = { reachable: 0, tooLong: 0, tooLongInReadableFolder: 0, deepestPath: 0 };
   names.forEach((n, i) => {
     len += 1 + n.length;
     if (!tracks[i]) return;
-    const file = len + 1 + `level-${i + 1}.wav`.length;
-    out.deepestPath = file;
-    // PATH_MAX counts the terminating NUL: a path of pathMax bytes or more is refused.
-    if (file + 1 > pathMax) out.tooLong++;
-    else out.reachable++;
+    const files = [`level-${i + 1}.wav`, ...(o.longNames ? [longName(i + 1)] : [])];
+    for (const f of files) {
+      const file = len + 1 + f.length;
+      out.deepestPath = Math.max(out.deepestPath, file);
+      // PATH_MAX counts the terminating NUL: a path of pathMax bytes or more is refused.
+      if (file + 1 <= pathMax) out.reachable++;
+      else {
+        out.tooLong++;
+        if (len + 1 <= pathMax) out.tooLongInReadableFolder++;
+      }
+    }
   });
   return out;
 }
@@ -154,6 +173,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       (l) => `level-${String(l).padStart(3, '0')}-${'x'.repeat(20)}`,
       (l) => l % 5 === 0,
       2e6,
+      { longNames: true },
     ),
   );
   console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`);

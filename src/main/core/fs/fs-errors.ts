@@ -17,6 +17,9 @@ export function describeFsError(err: unknown): string {
       return 'not a folder';
     case 'EIO':
       return 'input/output error (disk or network problem)';
+    case 'ENAMETOOLONG':
+      // The message Node gives repeats the whole path, which is already shown next to it.
+      return 'path too long for the system (PATH_MAX: 4,096 bytes on Linux; names 255): shorten folder or file names';
     default:
       return err instanceof Error ? err.message : String(err);
   }
