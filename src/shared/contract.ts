@@ -506,6 +506,8 @@ export interface RoomInfo {
   queue: { id: string; title: string; artist?: string; duration?: number }[];
   /** The timeline: `position` s into track `index` at host time `atHostTime` (ms). */
   status: { state: 'playing' | 'paused'; index: number; position: number; atHostTime: number };
+  /** The host's clock (the one `atHostTime` is on) when this was made, ms. */
+  hostNow: number;
   listeners: RoomListener[];
   options: RoomOptionsInfo;
   /** Why the data saver (HLS) rendition is not offered (it is not built yet). */

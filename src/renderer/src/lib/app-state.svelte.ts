@@ -20,7 +20,15 @@ import { addSample, uploadNow, type Sample } from './throughput';
 
 /** The views of the window. */
 export type View =
-  'overview' | 'connect' | 'folders' | 'tracks' | 'activity' | 'nearby' | 'diagnosis' | 'settings';
+  | 'overview'
+  | 'connect'
+  | 'folders'
+  | 'tracks'
+  | 'activity'
+  | 'nearby'
+  | 'room'
+  | 'diagnosis'
+  | 'settings';
 
 /** Keep at most this many activity entries in memory. */
 const ACTIVITY_LIMIT = 200;

@@ -64,7 +64,7 @@ export class RoomService extends EventEmitter<{ room: [RoomInfo | null] }> {
     const r = this.room;
     if (!r || r.closed) return null;
     const s = r.state();
-    return { ...s, dataSaver: DATA_SAVER_NOTE };
+    return { ...s, hostNow: r.now(), dataSaver: DATA_SAVER_NOTE };
   }
 
   /** Fresh join links: one new one-time code, one link per address. */

@@ -8,7 +8,7 @@ import type { RoomControl, RoomInfo, RoomOptionsInfo } from '../../../../shared/
 /** A stateful mock of the room commands; `changed` gets each new state (null: closed). */
 export function createMockRoom(
   lanOn: () => boolean,
-  title: (id: string) => string | undefined,
+  track: (id: string) => { title: string; artist?: string; duration?: number } | undefined,
   changed: (r: RoomInfo | null) => void,
 ) {
   let room: RoomInfo | null = null;
@@ -23,15 +23,16 @@ export function createMockRoom(
       if (!lanOn())
         throw new Error('Turn on LAN sharing first: listening rooms are served by the LAN server.');
       const queue = tracks.map((id) => {
-        const t = title(id);
+        const t = track(id);
         if (t === undefined)
           throw new Error(`Track ${id} is not shared (or its folder is offline).`);
-        return { id, title: t };
+        return { id, title: t.title, artist: t.artist, duration: t.duration };
       });
       room = {
         id: 'mockRoom0000000000000',
         queue,
-        status: { state: 'paused', index: 0, position: 0, atHostTime: 0 },
+        status: { state: 'paused', index: 0, position: 0, atHostTime: performance.now() },
+        hostNow: performance.now(),
         listeners: [
           { id: 'L1', name: 'Ada', state: 'ready', offset: 3.2, rtt: 4.1, errorMs: 6 },
           { id: 'L2', name: 'Phone', state: 'ready', offset: -41.7, rtt: 18.5, errorMs: 12 },
@@ -45,26 +46,36 @@ export function createMockRoom(
         dataSaver:
           'Data saver (an AAC HLS rendition for weak Wi-Fi) is not built yet: listeners get the original files.',
       };
-      changed(room);
-      return { room, links: link() };
+      changed(structuredClone(room));
+      return { room: structuredClone(room), links: link() };
     },
-    getRoom: () => room,
+    getRoom: () => room && { ...structuredClone(room), hostNow: performance.now() },
     createRoomLink: () => (need(), link()),
     controlRoom: (c: RoomControl) => {
       const r = need();
       const s = r.status;
+      const now = performance.now();
+      // Where the timeline is now: the position it held, plus the time played since.
+      const at = s.state === 'playing' ? s.position + (now - s.atHostTime) / 1000 : s.position;
       if (c.action === 'play' || c.action === 'pause')
-        r.status = { ...s, state: c.action === 'play' ? 'playing' : 'paused' };
-      else if (c.action === 'seek') r.status = { ...s, position: c.position };
+        r.status = {
+          ...s,
+          state: c.action === 'play' ? 'playing' : 'paused',
+          position: at,
+          atHostTime: now,
+        };
+      else if (c.action === 'seek') r.status = { ...s, position: c.position, atHostTime: now };
       else if (c.action === 'skip' || c.action === 'select') {
         const index = c.action === 'skip' ? s.index + 1 : c.index;
-        if (index < r.queue.length) r.status = { ...s, index, position: 0 };
+        if (index < r.queue.length) r.status = { ...s, index, position: 0, atHostTime: now };
       } else {
         const [moved] = r.queue.splice(c.from, 1);
         if (moved) r.queue.splice(c.to, 0, moved);
       }
-      changed(r);
-      return r;
+      r.hostNow = now;
+      // Copies, as the engine sends: a view holding the last one sees each change as new.
+      changed(structuredClone(r));
+      return structuredClone(r);
     },
     closeRoom: () => {
       room = null;

@@ -210,7 +210,7 @@ export function createMockApi(
     ...createMockPeers((list) => emit('downloads', list)),
     ...createMockRoom(
       () => settings.lan.enabled,
-      (id) => tracks.find((t) => t.id === id)?.title,
+      (id) => tracks.find((t) => t.id === id),
       (r) => emit('room', r),
     ),
   };
