@@ -31,6 +31,8 @@ export interface DaemonOptions {
   shares: string[];
   stateDir: string;
   extraArgs?: string[];
+  /** Node flags for this daemon only (after BENCH_DAEMON_NODE_ARGS). */
+  nodeArgs?: string[];
 }
 
 /** A running daemon child process. */
@@ -62,6 +64,7 @@ export async function assertCliBuilt(): Promise<void> {
 export function spawnDaemon(o: DaemonOptions): Daemon {
   const args = [
     ...NODE_ARGS,
+    ...(o.nodeArgs ?? []),
     CLI,
     '--server',
     o.serverUrl,
