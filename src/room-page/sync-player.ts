@@ -8,6 +8,7 @@ import {
   driftAction,
   expectedPosition,
   IGNORE_ERROR_MS,
+  SEEK_THROTTLE_MS,
   type Timeline,
 } from '../main/core/lan/rooms/policy';
 import type { ClientMessage, PlaylistEntry } from '../main/core/lan/rooms/protocol';
@@ -40,6 +41,14 @@ export class SyncPlayer {
   latencyMs = 0;
   /** When to check how the last start or seek landed (listener clock), or null. */
   private settleAt: number | null = null;
+  /**
+   * The settle is for a glitch, not a start: it corrects, but teaches no latency. It holds the
+   * last error seen, and checks left: a clock that stalled may catch up by itself, so only an
+   * error that stays put over two checks is corrected.
+   */
+  private glitch: { last: number | null; left: number } | null = null;
+  /** The previous check's wall clock and element clock, to see the element's clock stop. */
+  private lastTick: { wall: number; current: number } | null = null;
   lastErrorMs = 0;
   buffering = false;
   private loadedIndex = -1;
@@ -139,6 +148,20 @@ export class SyncPlayer {
    */
   private settle(errorMs: number, now: number): void {
     this.settleAt = null;
+    const g = this.glitch;
+    if (g) {
+      if (Math.abs(errorMs) < IGNORE_ERROR_MS || --g.left < 0) return void (this.glitch = null);
+      if (g.last === null || Math.abs(errorMs - g.last) >= 10) {
+        g.last = errorMs;
+        this.settleAt = now;
+        return;
+      }
+      this.glitch = null;
+      this.lastSeekAt = now;
+      this.audio.currentTime = this.target(this.latencyMs) ?? this.audio.currentTime;
+      this.settleAt = now + this.latencyMs + 300;
+      return;
+    }
     // Behind (negative) means the element started late: act earlier next time.
     const learnt = Math.max(0, Math.min(1000, this.latencyMs - errorMs));
     if (Math.abs(errorMs) < IGNORE_ERROR_MS) {
@@ -158,15 +181,31 @@ export class SyncPlayer {
 
   private check(): void {
     const t = this.timeline;
-    if (!t || t.state !== 'playing' || this.pending || this.audio.paused || this.audio.seeking)
-      return;
     const target = this.target();
+    if (!t || t.state !== 'playing' || this.pending || this.audio.paused || this.audio.seeking) {
+      this.lastTick = null;
+      return;
+    }
     if (target === undefined) return;
     const errorMs = (this.audio.currentTime - target) * 1000;
     this.lastErrorMs = errorMs;
     const now = performance.now();
+    const prev = this.lastTick;
+    this.lastTick = { wall: now, current: this.audio.currentTime };
+    const moved = prev ? (this.audio.currentTime - prev.current) * 1000 : 0;
     if (this.settleAt !== null) {
-      if (now >= this.settleAt) this.settle(errorMs, now);
+      // Judged only once the element's clock moves: a start still under way is not a miss.
+      if (now >= this.settleAt && moved > 0) this.settle(errorMs, now);
+      return;
+    }
+    // The element's clock stood still or jumped against the wall clock (an underrun on a busy
+    // machine, a hiccup of the output): a discontinuity, like a start, re-aligned once it moves
+    // again rather than left to the drift rule, which ignores anything under 250 ms.
+    const lost = prev ? (now - prev.wall) * this.audio.playbackRate - moved : 0;
+    if (Math.abs(lost) >= IGNORE_ERROR_MS && now - this.lastSeekAt >= SEEK_THROTTLE_MS) {
+      this.glitch = { last: null, left: 10 };
+      // At the next check where the clock moves: every 100 ms off is heard.
+      this.settleAt = now;
       return;
     }
     const action = driftAction({

@@ -28,7 +28,7 @@ Opens a listening room on these files and prints a join link for browsers on the
   --pause-for-buffering  pause everyone while someone buffers
   --rate-nudge           pages nudge playbackRate by up to 3 % between seeks
   --json                 JSON events on stdout
-Then type on stdin: play | pause | seek SECONDS | skip | select N | link | who | close
+Then type on stdin: play | pause | seek SECONDS | skip | select N | link | who | time | close
 `;
 
 interface RoomArgs {
@@ -169,16 +169,8 @@ export async function runRoom(argv: readonly string[]): Promise<number> {
   );
   link();
   room.on('timeline', (t) => {
-    if (a.json)
-      out(
-        'timeline',
-        {
-          ...t,
-          atEpoch: performance.timeOrigin + t.atHostTime,
-          issuedEpoch: performance.timeOrigin + performance.now(),
-        },
-        '',
-      );
+    // Host times are this process's monotonic clock (ms); `time` prints it, to map them.
+    if (a.json) out('timeline', { ...t, issued: performance.now() }, '');
   });
   const rl = readline.createInterface({ input: process.stdin });
   const done = new Promise<void>((resolve) => {
@@ -195,6 +187,7 @@ export async function runRoom(argv: readonly string[]): Promise<number> {
     else if (cmd === 'select' && Number.isInteger(Number(arg)))
       room.select(Number(arg) - 1, room.status.state === 'playing');
     else if (cmd === 'link') link();
+    else if (cmd === 'time') out('time', { now: performance.now() }, String(performance.now()));
     else if (cmd === 'who') {
       const users = room.state().listeners;
       out(
@@ -210,7 +203,7 @@ export async function runRoom(argv: readonly string[]): Promise<number> {
     } else if (cmd === 'close') room.close();
     else if (cmd)
       process.stderr.write(
-        `unknown: ${line.trim()} (play | pause | seek SECONDS | skip | select N | link | who | close)\n`,
+        `unknown: ${line.trim()} (play | pause | seek SECONDS | skip | select N | link | who | time | close)\n`,
       );
   });
   await done;

@@ -1,9 +1,10 @@
 /**
  * A listening room on a real LAN server on 127.0.0.1 over generated WAV tracks, with Chromium
  * listeners that join through the page's own "Join and play" button, and the drift measurement:
- * each page samples its <audio> currentTime every 100 ms with a wall-clock stamp, and the error is
- * taken against the host's own timeline history (not the page's estimate of it), so the clock
- * estimator's error counts too. Used by rooms-chromium.test.ts and `npm run bench -- --only rooms`.
+ * each page samples its <audio> currentTime every 100 ms with its clock, which the test maps to the
+ * host's by its own round trips (pageClockOffset), and the error is taken against the host's own
+ * timeline history (not the page's estimate of it), so the clock estimator's error counts too.
+ * Used by rooms-chromium.test.ts and `npm run bench -- --only rooms`.
  */
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -120,20 +121,42 @@ export async function startRoomRig(lengths: number[], binds = ['127.0.0.1']): Pr
   };
 }
 
-/** One page sample: wall clock (epoch ms, sub-ms) and the element's state. */
+/** One page sample, its moment on this process's clock (the host's), and the element's state. */
 export interface Sample {
-  wall: number;
+  h: number;
   current: number;
   paused: boolean;
+  /** How late this sample's timer fired, ms: the page's own event loop was held up. */
+  late: number;
+}
+
+/** A sample whose timer fired this late was taken while the browser itself was starved of CPU. */
+export const STARVED_MS = 50;
+
+/**
+ * This process's clock minus a page's (both monotonic), from the evaluate round trip with the
+ * shortest time: an NTP-style measurement independent of the page's own estimate, on the two
+ * monotonic clocks themselves (wall-clock stamps through timeOrigin are not needed, so not used).
+ */
+export async function pageClockOffset(page: Page): Promise<{ offset: number; rtt: number }> {
+  let best = { rtt: Infinity, offset: 0 };
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now();
+    const p = await page.evaluate(() => performance.now());
+    const t3 = performance.now();
+    if (t3 - t0 < best.rtt) best = { rtt: t3 - t0, offset: (t0 + t3) / 2 - p };
+  }
+  return best;
 }
 
 /** A Chromium listener that joined through the page. */
 export interface Listener {
   context: BrowserContext;
   page: Page;
+  /** When "Join and play" was clicked (this process's clock). */
   joinedAt: number;
   samples(): Promise<Sample[]>;
-  /** Wall-clock stamps of the element's 'playing' events. */
+  /** The element's 'playing' events (this process's clock). */
   playingAt(): Promise<number[]>;
 }
 
@@ -148,26 +171,36 @@ export async function joinListener(
   await page.goto(link);
   await page.fill('#name', name);
   await page.waitForSelector('#go:not([disabled])');
-  const joinedAt = performance.timeOrigin + performance.now();
+  const { offset } = await pageClockOffset(page);
+  const joinedAt = performance.now();
   await page.click('#go');
   await page.evaluate(() => {
     const a = document.getElementById('audio') as HTMLAudioElement;
     const w = window as unknown as { __s: Sample[]; __p: number[] };
     w.__s = [];
     w.__p = [];
-    a.addEventListener('playing', () => w.__p.push(performance.timeOrigin + performance.now()));
+    a.addEventListener('playing', () => w.__p.push(performance.now()));
+    let last = performance.now();
     setInterval(() => {
+      const late = performance.now() - last - 100;
+      last = performance.now();
       // The stamp and the position in the same task, so they describe the same instant.
-      const wall = performance.timeOrigin + performance.now();
-      w.__s.push({ wall, current: a.currentTime, paused: a.paused });
+      w.__s.push({ h: performance.now(), current: a.currentTime, paused: a.paused, late });
     }, 100);
   });
   return {
     context,
     page,
     joinedAt,
-    samples: () => page.evaluate(() => (window as unknown as { __s: Sample[] }).__s),
-    playingAt: () => page.evaluate(() => (window as unknown as { __p: number[] }).__p),
+    samples: async () =>
+      (await page.evaluate(() => (window as unknown as { __s: Sample[] }).__s)).map((s) => ({
+        ...s,
+        h: s.h + offset,
+      })),
+    playingAt: async () =>
+      (await page.evaluate(() => (window as unknown as { __p: number[] }).__p)).map(
+        (t) => t + offset,
+      ),
   };
 }
 
@@ -193,12 +226,19 @@ export function errors(
   durations: number[],
   settleMs = 3000,
   from = -Infinity,
-): { settled: number[]; all: number[] } {
+): {
+  settled: number[];
+  all: number[];
+  worst: { h: number; intoSegment: number; err: number };
+  /** Settled samples left out because the page's timer fired STARVED_MS or more late. */
+  starved: number;
+} {
+  let starved = 0;
   const settled: number[] = [];
   const all: number[] = [];
+  let worst = { h: 0, intoSegment: 0, err: -1 };
   for (const s of samples) {
-    // Host clock = Node's performance.now(); both clocks are the same machine's wall clock.
-    const h = s.wall - performance.timeOrigin;
+    const h = s.h;
     const e = timelineAt(history, h);
     if (!e || e.t.state !== 'playing' || h < from) continue;
     const expected = expectedPosition(e.t, h, durations[e.t.index]);
@@ -211,9 +251,14 @@ export function errors(
     // Early by up to the window, the page holds the new timeline's position at its moment.
     if (next) err = Math.min(err, Math.abs(s.current - next.t.position) * 1000);
     all.push(err);
-    if (h - Math.max(e.t.atHostTime, from) >= settleMs) settled.push(err);
+    const into = h - Math.max(e.t.atHostTime, from);
+    if (into >= settleMs && s.late >= STARVED_MS) starved++;
+    else if (into >= settleMs) {
+      settled.push(err);
+      if (err > worst.err) worst = { h, intoSegment: into, err };
+    }
   }
-  return { settled, all };
+  return { settled, all, worst, starved };
 }
 
 /** The q-quantile of `xs` (nearest rank). */

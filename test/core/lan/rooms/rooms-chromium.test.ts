@@ -53,6 +53,8 @@ describe('a listening room in Chromium', () => {
     console.log(`room drift (third listener via ${third}): ${JSON.stringify(f)}`);
     for (const l of f.listeners) {
       expect(l.samples).toBeGreaterThan(50);
+      // A busy machine may starve the browser itself now and then; never for long.
+      expect(l.starved).toBeLessThan(l.samples * 0.05);
       expect(l.p95).toBeLessThan(30);
       expect(l.max).toBeLessThan(100);
     }

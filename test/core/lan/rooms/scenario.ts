@@ -42,7 +42,17 @@ export function rigDriver(rig: RoomRig): RoomDriver {
 /** Figures of one run. */
 export interface DriftFigures {
   /** Per listener: p95 and max of the error after each segment's first 3 s, max over all, samples. */
-  listeners: { name: string; p95: number; max: number; maxAll: number; samples: number }[];
+  listeners: {
+    name: string;
+    p95: number;
+    max: number;
+    maxAll: number;
+    samples: number;
+    /** Settled samples left out: the page's own timer fired 50 ms or more late (a starved browser). */
+    starved: number;
+    /** Where the max was: ms into the session and into its segment. */
+    maxAt: { session: number; intoSegment: number };
+  }[];
   /** Host's play() call → the last listener's 'playing' event, ms (first start, and the resume). */
   clickToPlaying: number[];
   /** The mid-track joiner: its click → error below 30 ms for good, ms. */
@@ -50,7 +60,7 @@ export interface DriftFigures {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const wall = () => performance.timeOrigin + performance.now();
+const now = () => performance.now();
 
 /** Waits until every listener has the room's first track loaded and said so. */
 async function waitReady(host: RoomDriver, n: number): Promise<void> {
@@ -87,7 +97,7 @@ export async function runDriftSession(
   const b = await joinListener(browser, lb, 'Bob');
   await waitReady(host, 2);
   const clicks: number[] = [];
-  const t0 = wall();
+  const t0 = now();
   clicks.push(t0);
   host.play();
   await sleep(12_000);
@@ -97,7 +107,7 @@ export async function runDriftSession(
   await sleep(8_000);
   host.pause();
   await sleep(5_000);
-  const resume = wall();
+  const resume = now();
   host.play();
   await sleep(9_000);
   host.skip();
@@ -106,7 +116,7 @@ export async function runDriftSession(
   const durations = host.durations;
   const listeners = [];
   for (const [i, l] of all.entries()) {
-    const from = i === 2 ? c.joinedAt - performance.timeOrigin : -Infinity;
+    const from = i === 2 ? c.joinedAt : -Infinity;
     const e = errors(host.history, await l.samples(), durations, 3000, from);
     listeners.push({
       name: ['Ada', 'Bob', 'Cy'][i]!,
@@ -114,13 +124,15 @@ export async function runDriftSession(
       max: Math.max(...e.settled),
       maxAll: Math.max(...e.all),
       samples: e.settled.length,
+      starved: e.starved,
+      maxAt: { session: Math.round(e.worst.h - t0), intoSegment: Math.round(e.worst.intoSegment) },
     });
   }
   // The late joiner: from its click, the first sample after which it stays within 30 ms
   // until the pause.
-  const joinH = c.joinedAt - performance.timeOrigin;
-  const pauseH = resume - 5_000 - performance.timeOrigin;
-  const cs = (await c.samples()).filter((s) => s.wall - performance.timeOrigin < pauseH);
+  const joinH = c.joinedAt;
+  const pauseH = resume - 5_000;
+  const cs = (await c.samples()).filter((s) => s.h < pauseH);
   const ce = cs.map((s) => errors(host.history, [s], durations, 0, joinH).all[0]);
   let lastBad = -1;
   ce.forEach((e, i) => {
@@ -130,6 +142,6 @@ export async function runDriftSession(
   return {
     listeners,
     clickToPlaying: [await lastPlaying([a, b], t0), await lastPlaying(all, resume)],
-    lateJoinInSyncMs: inSync ? inSync.wall - c.joinedAt : Infinity,
+    lateJoinInSyncMs: inSync ? inSync.h - c.joinedAt : Infinity,
   };
 }
