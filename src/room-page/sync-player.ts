@@ -61,6 +61,8 @@ export class SyncPlayer {
     audio.preservesPitch = true;
     audio.addEventListener('waiting', () => (this.buffering = true));
     audio.addEventListener('playing', () => (this.buffering = false));
+    // Enough data again: while the room is paused for us, 'playing' will not come to say so.
+    audio.addEventListener('canplaythrough', () => (this.buffering = false));
     audio.addEventListener('canplay', () => this.ready());
     window.setInterval(() => this.check(), 100);
     window.setInterval(() => this.sync(), 2000);
