@@ -102,19 +102,19 @@ interface Loaded {
 }
 
 /**
- * Starts `count` LAN listeners (paced to `rate` bytes/s each, or full speed), lets them run 1 s,
- * then streams `tid` through the tunnel once; listener rates (of `lid`, `size` bytes) are taken
- * over that stream's window.
+ * Starts `count` LAN listeners of `load.url` (`size` bytes; paced to `rate` bytes/s each, or full
+ * speed), lets them run 1 s, then streams `tid` through `l`'s tunnel once; listener rates are
+ * taken over that stream's window.
  */
 async function loadedRun(
   l: LanDaemon,
   tid: string,
-  lid: string,
+  load: { url: string; auth: string },
   size: number,
   count: number,
   rate?: number,
 ): Promise<Loaded> {
-  const lan = startLanListeners({ url: l.url(lid), auth: l.auth, count, size, rate });
+  const lan = startLanListeners({ ...load, count, size, rate });
   try {
     await new Promise((res) => setTimeout(res, 1000)); // all under way
     const watch = new ProcWatch(l.d.pid, 100);
@@ -151,6 +151,13 @@ function record(ctx: BenchContext, key: string, what: string, r: Loaded, alone: 
     measures: 'tunnel rate with that LAN load / alone, the same run',
     unit: 'x',
     values: [r.tunnel / alone],
+  });
+  ctx.add({
+    key: `${key}.tunnelVsListener`,
+    measures:
+      'tunnel rate / the median LAN listener, the same window (1 = the tunnel gets as much as one listener)',
+    unit: 'x',
+    values: [r.tunnel / quantile(r.rates, 0.5)],
   });
   ctx.add({
     key: `${key}.listenerMin`,
@@ -227,11 +234,38 @@ export async function lanFair(ctx: BenchContext): Promise<void> {
       };
       // Alone before the loaded runs on even runs, after them on odd ones.
       const before = r % 2 === 0 ? await alone() : undefined;
-      const full = await loadedRun(l, tid, lid, size, LISTENERS);
-      const paced = await loadedRun(l, tid, lid, size, LISTENERS, PACED);
+      const load = { url: l.url(lid), auth: l.auth };
+      const full = await loadedRun(l, tid, load, size, LISTENERS);
+      const paced = await loadedRun(l, tid, load, size, LISTENERS, PACED);
       const after = before ?? (await alone());
       record(ctx, 'lanFair', 'at full speed', full, after);
       record(ctx, 'lanFair.paced', `paced to ${PACED / MB} MB/s each`, paced, after);
     }
+
+    // Control: the same full-speed load on a second daemon's LAN server (same file, same
+    // machine). What the tunnel loses here is the machine's (CPU, loopback); what it loses only
+    // above is the daemon's own scheduling between its LAN server and its tunnel.
+    const other = { music, stateDir: path.join(dir, 'state-control'), tracks: 2 };
+    await withLanDaemon(ctx, other, async (o) => {
+      const olid = o.hub.tracks().find((t) => t.fileSizeBytes === size)!.id;
+      for (let r = 0; r < ctx.config.runs; r++) {
+        const before = r % 2 === 0 ? await tunnelStream(l, tid) : undefined;
+        const c = await loadedRun(l, tid, { url: o.url(olid), auth: o.auth }, size, LISTENERS);
+        const after = before ?? (await tunnelStream(l, tid));
+        ctx.add({
+          key: 'lanFair.control.tunnelShare',
+          measures: `control: tunnel rate while ${LISTENERS} full-speed listeners read from a second daemon's LAN server / alone, the same run`,
+          unit: 'x',
+          values: [c.tunnel / after],
+          note: `CPU in % of one core: tunnel daemon ${c.daemonCpu.toFixed(0)}, bench process ${c.benchCpu.toFixed(0)}`,
+        });
+        ctx.add({
+          key: 'lanFair.control.lanTotal',
+          measures: 'control: all listeners together, from the second daemon',
+          unit: 'MB/s',
+          values: [c.rates.reduce((a, x) => a + x, 0)],
+        });
+      }
+    });
   });
 }

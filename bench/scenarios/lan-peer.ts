@@ -68,7 +68,9 @@ export async function lanPeer(ctx: BenchContext): Promise<void> {
   try {
     await a.whenScanned();
     const [link] = await a.invoke('createPairLink');
-    await b.invoke('pairWithLink', link!);
+    await b.invoke('pairWithLink', link!).catch((err: Error) => {
+      throw new Error(`pairing: ${err.message}`);
+    });
     const aId = (await a.invoke('getNearby')).myId!;
     const root = (await b.invoke('browsePeer', aId, '')).folders[0]!.path;
     const track = (await b.invoke('browsePeer', aId, root)).tracks[0]!;
@@ -91,13 +93,13 @@ export async function lanPeer(ctx: BenchContext): Promise<void> {
         // Alternate which goes first, so neither always meets a warmer cache.
         const order = i % 2 === 0 ? ['proxy', 'direct'] : ['direct', 'proxy'];
         for (const which of order) {
-          const r =
+          const r = await (
             which === 'proxy'
-              ? await timedGet(agent, proxyUrl, { Range: range })
-              : await timedGet(agent, directUrl, {
-                  Range: range,
-                  Authorization: `Bearer ${token}`,
-                });
+              ? timedGet(agent, proxyUrl, { Range: range })
+              : timedGet(agent, directUrl, { Range: range, Authorization: `Bearer ${token}` })
+          ).catch((err: Error) => {
+            throw new Error(`${which}, request ${i}, ${range}: ${err.message}`);
+          });
           if (r.status !== 206 || r.bytes !== bytes)
             throw new Error(`${which}: HTTP ${r.status}, ${r.bytes} bytes for ${range}`);
           if (i >= 20) (which === 'proxy' ? proxy : direct).push(r.ms);
