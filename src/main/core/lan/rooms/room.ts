@@ -5,40 +5,18 @@
  * the host's clock, so that every page acts at the same moment.
  */
 import { EventEmitter } from 'node:events';
-import type { LanTrack } from '../serve-track';
 import { expectedPosition, leadTime, READY_WAIT_MS, type Timeline } from './policy';
 import type { ClientMessage, PlaylistEntry, RoomUser, ServerMessage } from './protocol';
 import { RoomKeys } from './room-keys';
+import {
+  playlistOf,
+  type RoomConnection,
+  type RoomOptions,
+  type RoomState,
+  type RoomTrack,
+} from './room-types';
 
-/** A queued track: what the range server needs, and what the page shows. */
-export interface RoomTrack extends LanTrack {
-  title: string;
-  artist?: string;
-  /** Seconds, when the library knows; otherwise the first page that loads it says. */
-  duration?: number;
-}
-
-/** Per-room settings (off by default: the host controls, one stalled phone does not stop all). */
-export interface RoomOptions {
-  listenersControl: boolean;
-  pauseForBuffering: boolean;
-  rateNudge: boolean;
-}
-
-/** The room as the host's window shows it. */
-export interface RoomState {
-  id: string;
-  queue: Omit<PlaylistEntry, 'url'>[];
-  status: Timeline;
-  listeners: RoomUser[];
-  options: RoomOptions;
-}
-
-/** A listener's open connection, as the room sees it. */
-export interface RoomConnection {
-  send(msg: ServerMessage): void;
-  close(reason: string): void;
-}
+export type { RoomConnection, RoomOptions, RoomState, RoomTrack } from './room-types';
 
 interface Member {
   conn: RoomConnection;
@@ -298,13 +276,7 @@ export class Room extends EventEmitter<{ change: []; timeline: [Timeline]; close
   }
 
   private playlist(): PlaylistEntry[] {
-    return this.queue.map((t) => ({
-      id: t.id,
-      title: t.title,
-      ...(t.artist ? { artist: t.artist } : {}),
-      ...(t.duration !== undefined ? { duration: t.duration } : {}),
-      url: `/room/${this.id}/track/${t.id}`,
-    }));
+    return playlistOf(this.id, this.queue);
   }
 
   private users(): RoomUser[] {
