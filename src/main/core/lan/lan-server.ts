@@ -4,9 +4,9 @@
  * rebinding), the method (read-only), authorisation (before anything is looked up, so a 401 says
  * nothing about which ids exist), then the id, resolved only through the library.
  */
+import { guardHttpServer, httpLimitOptions } from './http-limits';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { isLanHost } from './host-check';
 import { sendText, serveTrack, type LanTrack } from './serve-track';
@@ -90,33 +90,14 @@ export class LanServer {
   /** Starts listening; rejects with the listen error (EADDRINUSE, EADDRNOTAVAIL…). */
   static async start(opts: LanServerOptions): Promise<LanServer> {
     const limits = { ...DEFAULT_LAN_LIMITS, ...opts.limits };
-    const server = createServer({
-      maxHeaderSize: limits.maxHeaderSize,
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      connectionsCheckingInterval: limits.checkIntervalMs,
-      keepAliveTimeout: limits.keepAliveTimeoutMs,
-    });
-    server.maxConnections = limits.maxConnections;
-    server.timeout = limits.stallTimeoutMs;
+    const server = createServer(httpLimitOptions(limits));
+    guardHttpServer(server, limits);
     const lan = new LanServer(server, opts, limits);
     server.on('request', (req, res) => lan.handle(req, res));
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const ok = isLanHost(req.headers.host) && opts.rooms?.upgrade(req, socket, head);
       if (!ok)
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    });
-    // Malformed request lines and oversized heads: a short answer, then close (never a crash).
-    server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-      if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
-      const status =
-        err.code === 'HPE_HEADER_OVERFLOW'
-          ? '431 Request Header Fields Too Large'
-          : '400 Bad Request';
-      const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
-      socket.end(
-        `HTTP/1.1 ${timedOut ? '408 Request Timeout' : status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
-      );
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -5,10 +5,11 @@
  * one-time secret) or the paired device's grants (peer-routes.ts). Unpairing a device, or turning
  * off a grant it was using, cuts its open responses at once.
  */
+import { guardHttpServer, httpLimitOptions } from '../http-limits';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Identity } from '../identity';
 import { isLanHost } from '../host-check';
 import { DEFAULT_LAN_LIMITS, type LanLimits } from '../lan-server';
@@ -61,14 +62,9 @@ export async function startPeerServer(opts: PeerServerOptions): Promise<PeerServ
     ...pinnedServerOptions(opts.me),
     // A client that opens a connection and never finishes the handshake is cut (slowloris).
     handshakeTimeout: limits.headersTimeoutMs,
-    maxHeaderSize: limits.maxHeaderSize,
-    headersTimeout: limits.headersTimeoutMs,
-    requestTimeout: limits.requestTimeoutMs,
-    connectionsCheckingInterval: limits.checkIntervalMs,
-    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    ...httpLimitOptions(limits),
   });
-  server.maxConnections = limits.maxConnections;
-  server.timeout = limits.stallTimeoutMs;
+  guardHttpServer(server, limits);
   server.on('secureConnection', (socket: TLSSocket) => {
     const id = peerDeviceId(socket);
     if (!id) return;
@@ -77,16 +73,6 @@ export async function startPeerServer(opts: PeerServerOptions): Promise<PeerServ
     socket.once('close', () => set.delete(socket));
   });
   server.on('tlsClientError', () => undefined);
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
-    const status =
-      err.code === 'HPE_HEADER_OVERFLOW'
-        ? '431 Request Header Fields Too Large'
-        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? '408 Request Timeout'
-          : '400 Bad Request';
-    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  });
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     // Before anything else: a rebinding page's request carries its own host name.
     if (!isLanHost(req.headers.host)) return sendJson(res, 403, { error: 'Host not allowed' });
