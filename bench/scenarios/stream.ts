@@ -116,8 +116,8 @@ async function alternate(
     const mine = await ours(run);
     if (!theirs) continue;
     const other = before ?? (await theirs(run));
-    // Throughput end to end is bounded by the bench's own hub emulator (one thread at about a
-    // core and a third against the daemon's ~40 % of one): CPU per MB is what compares clients.
+    // Throughput end to end is bounded by the bench's own hub emulator on the same two cores (see
+    // stream.hubCpu against stream.daemonCpu): CPU per MB is what compares the clients.
     ctx.add({
       ...ratio,
       unit: 'x',

@@ -52,6 +52,18 @@ async function goodFiles(): Promise<string[]> {
 }
 
 describe('ParsePool', () => {
+  it('starts a thread ahead of a cold scan when asked, and stops it when no file comes', async () => {
+    const pool = makePool({ threads: 2, idleMs: 300 });
+    pool.prewarm();
+    expect(pool.threads).toBe(1);
+    pool.prewarm(); // one is enough to start with; the scan grows the pool as files wait
+    expect(pool.spawned).toBe(1);
+    await until(() => pool.threads === 0);
+    const files = await goodFiles();
+    const res = await pool.read(files[0]!, { stamp: await stampOf(files[0]!), timeoutMs: 10_000 });
+    expect(res.ok).toBe(true);
+  });
+
   it('reads on a thread exactly what readTrack reads in-process, starting threads only on demand', async () => {
     const pool = makePool({ threads: 2, perThread: 2 });
     expect(pool.threads).toBe(0);
