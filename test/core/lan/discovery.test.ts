@@ -4,8 +4,7 @@
  * itself with --lan in one and `tunecamp-share nearby` finding it in the other, and losing it
  * within seconds when the daemon stops.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { chooseInterfaces } from '../../../src/main/core/lan/discovery/interface
 import { certificateId } from '../../../src/main/core/lan/identity';
 import { buildTxt, parseTxt } from '../../../src/main/core/lan/discovery/txt';
 import { tempDir } from '../../e2e/helpers';
+import { namespacePair, namespacesMissing } from './netns';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -61,31 +61,15 @@ describe('interfaces', () => {
   });
 });
 
-/** Why the namespace test cannot run here, or null. */
-function namespacesMissing(): string | null {
-  if (process.getuid?.() !== 0) return 'needs root to create network namespaces';
-  try {
-    execFileSync('ip', ['netns', 'list'], { stdio: 'ignore' });
-  } catch {
-    return 'the ip command (iproute2) with netns support is missing';
-  }
-  return null;
-}
-
 const skipNs = namespacesMissing();
-const tag = randomBytes(3).toString('hex');
-const NS = [`tcs-${tag}-a`, `tcs-${tag}-b`];
-const IF = ['tcsva' + tag.slice(0, 4), 'tcsvb' + tag.slice(0, 4)];
-const ADDR = ['10.231.77.1', '10.231.77.2'];
+const pair = namespacePair('tcs', '10.231.77');
+const [NS, IF, ADDR] = [pair.ns, pair.ifs, pair.addrs];
 const children: ChildProcess[] = [];
 let work = '';
 
-const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
-
 afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
-  if (!skipNs)
-    for (const ns of NS) execFileSync('ip', ['netns', 'delete', ns], { stdio: 'ignore' });
+  if (!skipNs) pair.remove();
   if (work) await rm(work, { recursive: true, force: true });
 }, 30_000);
 
@@ -107,14 +91,7 @@ function inNamespace(ns: string, args: string[], env: Record<string, string> = {
 describe.skipIf(skipNs)('discovery between two network namespaces', () => {
   it('finds a daemon sharing with --lan within seconds, and drops it when it stops', async () => {
     work = await tempDir('ns');
-    for (const ns of NS) ip('netns', 'add', ns);
-    ip('link', 'add', IF[0]!, 'type', 'veth', 'peer', 'name', IF[1]!);
-    for (const i of [0, 1]) {
-      ip('link', 'set', IF[i]!, 'netns', NS[i]!);
-      ip('-n', NS[i]!, 'addr', 'add', `${ADDR[i]}/24`, 'dev', IF[i]!);
-      ip('-n', NS[i]!, 'link', 'set', 'lo', 'up');
-      ip('-n', NS[i]!, 'link', 'set', IF[i]!, 'up');
-    }
+    pair.make();
     const music = path.join(work, 'music');
     const state = path.join(work, 'state');
     await mkdir(music);

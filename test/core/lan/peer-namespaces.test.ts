@@ -8,36 +8,24 @@
  * resumed from its part.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { certificateId } from '../../../src/main/core/lan/identity';
 import { makeWav, tempDir } from '../../e2e/helpers';
+import { namespacePair, namespacesMissing } from './netns';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
 const CALLS = path.join(import.meta.dirname, 'remote-calls.mjs');
 
-function namespacesMissing(): string | null {
-  if (process.getuid?.() !== 0) return 'needs root to create network namespaces';
-  try {
-    execFileSync('ip', ['netns', 'list'], { stdio: 'ignore' });
-    execFileSync('tc', ['-V'], { stdio: 'ignore' });
-  } catch {
-    return 'the ip and tc commands (iproute2) with netns support are missing';
-  }
-  return null;
-}
 const skipNs = namespacesMissing();
 if (skipNs) console.warn(`peer-namespaces: skipped: ${skipNs}`);
-const tag = randomBytes(3).toString('hex');
-const NS = [`tcp-${tag}-a`, `tcp-${tag}-b`];
-const IF = ['tcpva' + tag.slice(0, 4), 'tcpvb' + tag.slice(0, 4)];
-const ADDR = ['10.231.78.1', '10.231.78.2'];
+const pair = namespacePair('tcp', '10.231.78');
+const [NS, IF, ADDR] = [pair.ns, pair.ifs, pair.addrs];
 const children: ChildProcess[] = [];
 let work = '';
-const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
 /** One call's answer from remote-calls.mjs (the value as the contract's JSON). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON of several commands' results
 type Reply = { ok: boolean; value: any; error?: string; status?: number; sha256?: string };
@@ -45,8 +33,7 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
-  if (!skipNs)
-    for (const ns of NS) execFileSync('ip', ['netns', 'delete', ns], { stdio: 'ignore' });
+  if (!skipNs) pair.remove();
   if (work) await rm(work, { recursive: true, force: true });
 }, 30_000);
 
@@ -75,14 +62,7 @@ async function cli(ns: string, args: string[]): Promise<string> {
 describe.skipIf(skipNs)('two daemons in two network namespaces', () => {
   it('discover, pair, browse, play with seeking, and download with resume', async () => {
     work = await tempDir('peer-ns');
-    for (const ns of NS) ip('netns', 'add', ns);
-    ip('link', 'add', IF[0]!, 'type', 'veth', 'peer', 'name', IF[1]!);
-    for (const i of [0, 1]) {
-      ip('link', 'set', IF[i]!, 'netns', NS[i]!);
-      ip('-n', NS[i]!, 'addr', 'add', `${ADDR[i]}/24`, 'dev', IF[i]!);
-      ip('-n', NS[i]!, 'link', 'set', 'lo', 'up');
-      ip('-n', NS[i]!, 'link', 'set', IF[i]!, 'up');
-    }
+    pair.make();
     // About 5 MB/s from A, so a 40 MB download is still running when B is killed.
     execFileSync('ip', [
       'netns',

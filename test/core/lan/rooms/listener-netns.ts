@@ -9,17 +9,10 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { namespacesMissing } from '../netns';
 
 /** Why a namespace cannot be made here, or null. */
-export function listenerNetnsMissing(): string | null {
-  if (process.getuid?.() !== 0) return 'needs root to create network namespaces';
-  try {
-    execFileSync('ip', ['netns', 'list'], { stdio: 'ignore' });
-  } catch {
-    return 'the ip command (iproute2) with netns support is missing';
-  }
-  return null;
-}
+export const listenerNetnsMissing = namespacesMissing;
 
 /** A made namespace: the host's address on the link, a Chromium inside, and its removal. */
 export interface ListenerNetns {
