@@ -59,18 +59,48 @@ export function pageHtml(id: string): string {
 `;
 }
 
-/** The page's style sheet. */
+/** The page's style sheet: the app's look (its accent, cards and spacing), sized for phones. */
 export const PAGE_CSS = `
-:root { color-scheme: light dark; font-family: system-ui, sans-serif; }
-body { margin: 0; }
-main { max-width: 36rem; margin: 0 auto; padding: 1rem; }
-h1 { font-size: 1.4rem; }
-h2 { font-size: 1.05rem; margin-top: 1.5rem; }
-button { font-size: 1rem; padding: 0.5rem 1rem; }
-#go { font-size: 1.2rem; padding: 0.8rem 1.6rem; }
-#error { color: #b00020; font-weight: 600; }
-#queue li.current { font-weight: 700; }
-#progress { width: 70%; }
+:root {
+  color-scheme: light dark;
+  font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Ubuntu, sans-serif;
+  --bg: #f4f4f6; --surface: #fff; --text: #1c1c1f; --muted: #62626b; --line: #e4e4ea;
+  --accent: #c2410c; --accent-strong: #9a3412; --accent-soft: #fdebdd; --error: #c21f2f;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --bg: #161618; --surface: #1f1f22; --text: #ececf0; --muted: #a0a0aa; --line: #2e2e33;
+    --accent: #f08a4b; --accent-strong: #f6a66f; --accent-soft: #3a2418; --error: #ff6b76;
+  }
+}
+body { margin: 0; background: var(--bg); color: var(--text); line-height: 1.45; }
+main { max-width: 34rem; margin: 0 auto; padding: 1.25rem 1rem 3rem; }
+h1 { font-size: 1.35rem; margin: 0 0 0.25rem; }
+h2 { font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.06em; color: var(--muted);
+  margin: 1.5rem 0 0.5rem; }
+#status { color: var(--muted); margin: 0 0 1rem; }
+section { background: var(--surface); border: 1px solid var(--line); border-radius: 12px;
+  padding: 1rem 1.1rem; box-shadow: 0 1px 2px rgb(0 0 0 / 5%); }
+section h2:first-child { margin-top: 0; }
+button { font: inherit; padding: 0.55rem 1.1rem; border-radius: 8px; border: 1px solid var(--line);
+  background: var(--surface); color: var(--text); min-height: 44px; cursor: pointer; }
+button:disabled { opacity: 0.5; cursor: default; }
+#go, #play { background: var(--accent); border-color: var(--accent); color: #fff; font-weight: 600; }
+#go { width: 100%; font-size: 1.15rem; padding: 0.8rem; margin-top: 0.5rem; }
+input:not([type]), input[type='text'] { font: inherit; width: 100%; box-sizing: border-box;
+  padding: 0.55rem 0.7rem; border: 1px solid var(--line); border-radius: 8px;
+  background: var(--bg); color: var(--text); margin-top: 0.3rem; }
+#error { color: var(--error); font-weight: 600; }
+#now { font-size: 1.25rem; font-weight: 650; margin: 0 0 0.6rem; }
+#progress { width: calc(100% - 4rem); height: 6px; vertical-align: middle; accent-color: var(--accent); }
+#clock { font-variant-numeric: tabular-nums; color: var(--muted); margin-left: 0.5rem; }
+#controls { display: flex; gap: 0.5rem; }
+input[type='range'] { accent-color: var(--accent); vertical-align: middle; width: 55%; }
+output { font-variant-numeric: tabular-nums; color: var(--muted); }
+#sync { color: var(--muted); font-size: 0.9rem; margin: 0.25rem 0 0; }
+ol, ul { margin: 0; padding-left: 1.4rem; }
+li { padding: 0.15rem 0; }
+#queue li.current { font-weight: 700; color: var(--accent-strong); }
 label { display: block; margin: 0.8rem 0; }
-.muted { opacity: 0.7; }
+.muted { color: var(--muted); }
 `;
