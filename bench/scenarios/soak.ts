@@ -238,9 +238,9 @@ export async function soak(ctx: BenchContext, minutes: number): Promise<void> {
       );
     };
     const sampler = async () => {
-      while (running) {
+      while (running && performance.now() < end) {
         await sample();
-        await sleep(Math.min(SAMPLE_EVERY_MS, Math.max(0, end - performance.now())));
+        await sleep(SAMPLE_EVERY_MS);
       }
     };
 
