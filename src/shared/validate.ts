@@ -105,13 +105,23 @@ function server(v: unknown): string {
 
 /** The LAN switch: a port and an IP address to bind (a name would be resolved behind our back). */
 function lan(v: unknown): LanSettings {
-  const o = record(v, 'lan', ['enabled', 'port', 'host']);
+  const o = record(v, 'lan', ['enabled', 'port', 'host', 'interfaces']);
   const host = str(o.host, 'lan.host', 64);
   if (!/^[0-9a-fA-F:.]+$/.test(host)) fail('lan.host must be an IP address');
+  // Interface names as the system gives them (eth0, wlp2s0, enp0s31f6.10): no paths, no spaces.
+  const interfaces =
+    o.interfaces === undefined
+      ? undefined
+      : list(o.interfaces, 'lan.interfaces', 16, (x, w) => {
+          const name = str(x, w, 32);
+          if (!/^[A-Za-z0-9_.:-]+$/.test(name)) fail(`${w} must be a network interface name`);
+          return name;
+        });
   return {
     enabled: bool(o.enabled, 'lan.enabled'),
     port: num(o.port, 'lan.port', 0, 65535, true),
     host,
+    ...(interfaces && { interfaces }),
   };
 }
 

@@ -151,6 +151,17 @@ describe('validateCall: updateSettings', () => {
     expect(ok('updateSettings', [{}])).toEqual([{}]);
   });
 
+  it('takes the LAN setting whole, as the window sends it back (interfaces included)', () => {
+    const lan = { enabled: true, port: 0, host: '127.0.0.1', interfaces: ['eth0', 'enp0s31f6.10'] };
+    expect(ok('updateSettings', [{ lan }])).toEqual([{ lan }]);
+    const bare = { enabled: false, port: 47310, host: '0.0.0.0' };
+    expect(ok('updateSettings', [{ lan: bare }])).toEqual([{ lan: bare }]);
+    expect(err('updateSettings', [{ lan: { ...lan, interfaces: ['../etc'] } }])).toMatch(
+      /network interface name/,
+    );
+    expect(err('updateSettings', [{ lan: { ...lan, interfaces: 'eth0' } }])).toMatch(/list/);
+  });
+
   it('refuses keys that are not user settings', () => {
     expect(err('updateSettings', [{ server: 'https://evil' }])).toMatch(/unknown field "server"/);
     expect(err('updateSettings', [{ folders: [] }])).toMatch(/unknown field "folders"/);
