@@ -510,7 +510,7 @@ export interface RoomInfo {
   hostNow: number;
   listeners: RoomListener[];
   options: RoomOptionsInfo;
-  /** Why the data saver (HLS) rendition is not offered (it is not built yet). */
+  /** The data saver (an AAC HLS rendition made with the host's ffmpeg): offered, or what it needs. */
   dataSaver: string;
 }
 

@@ -11,10 +11,12 @@ import readline from 'node:readline';
 import { LanServer } from '../core/lan/lan-server';
 import { RoomHost } from '../core/lan/rooms/room-host';
 import { roomPageScript } from '../core/lan/rooms/page-script';
+import { dataSaverIn } from '../core/lan/rooms/hls-routes';
 import type { RoomTrack } from '../core/lan/rooms/room';
 import { isAudioFile } from '../core/library/mime';
 import { readTrack } from '../core/library/read-track';
 import { EXIT } from './exit-codes';
+import { defaultStateDir } from './paths';
 import { roomLinks } from './room-links';
 
 /** The subcommand's help. */
@@ -129,6 +131,8 @@ export async function runRoom(argv: readonly string[]): Promise<number> {
     pageScript: roomPageScript(),
     maxRangeBytes: 8 << 20,
     chunkSize: 1 << 20,
+    // Data-saver renditions (with the host's ffmpeg) are kept where the daemon keeps them.
+    dataSaver: dataSaverIn(path.join(defaultStateDir(), 'hls')),
   });
   // One server per address, all serving the same rooms.
   const servers: LanServer[] = [];

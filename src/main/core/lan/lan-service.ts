@@ -25,6 +25,7 @@ import { chooseInterfaces } from './discovery/interfaces';
 import { NamePairing } from './pairing/name-pairing';
 import { RoomHost } from './rooms/room-host';
 import { roomPageScript } from './rooms/page-script';
+import { dataSaverIn } from './rooms/hls-routes';
 
 /** What the service needs from the engine. */
 export interface LanServiceOptions {
@@ -75,6 +76,8 @@ export class LanService {
       maxRangeBytes: opts.limits?.maxRangeBytes ?? 8 * 1024 * 1024,
       chunkSize: opts.limits?.chunkSize ?? 1024 * 1024,
       onStale: opts.onStale,
+      // The rooms' data saver: renditions made with the host's ffmpeg, kept in <state>/hls.
+      dataSaver: opts.stateDir ? dataSaverIn(path.join(opts.stateDir, 'hls')) : undefined,
     });
     // A revoked device loses its open responses too, whichever process revoked it.
     tokens.on('revoked', (name) => this.server?.cutDevice(name));

@@ -12,6 +12,7 @@ import { Engine } from '../../../../src/main/core/engine';
 import { MemorySecretStore, MemorySettingsStore } from '../../../../src/main/core/settings/store';
 import { validateCall } from '../../../../src/shared/validate';
 import { CORPUS, tempDir } from '../../../e2e/helpers';
+import { TEST_FFMPEG } from './test-ffmpeg';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -24,6 +25,13 @@ async function engineWithMusic(): Promise<Engine> {
   const music = path.join(dir, 'music');
   await mkdir(music);
   await copyFile(path.join(CORPUS, 'flac.flac'), path.join(music, 'song.flac'));
+  // The data saver's ffmpeg, as a user would give it (read when the engine is made).
+  const saved = process.env.TUNECAMP_FFMPEG;
+  process.env.TUNECAMP_FFMPEG = TEST_FFMPEG ?? '/nonexistent/ffmpeg';
+  cleanups.push(async () => {
+    if (saved === undefined) delete process.env.TUNECAMP_FFMPEG;
+    else process.env.TUNECAMP_FFMPEG = saved;
+  });
   const settings = new MemorySettingsStore({});
   settings.update({ folders: [{ path: music, download: 'inherit', exclude: [] }] });
   const engine = await Engine.create({
@@ -67,6 +75,11 @@ describe('the listening room in the engine', () => {
       headers: { Cookie: cookie, Range: 'bytes=0-9' },
     });
     expect(audio.status).toBe(206);
+    // The data saver's rendition, made with TUNECAMP_FFMPEG and kept in the state folder.
+    const playlist = await fetch(`${base}/hls/${track!.id}/index.m3u8`, {
+      headers: { Cookie: cookie },
+    });
+    expect(playlist.status).toBe(TEST_FFMPEG ? 200 : 404);
 
     const ws = new WebSocket(`ws://127.0.0.1:${port}/room/${room.id}/ws`, {
       headers: { Cookie: cookie, Origin: `http://127.0.0.1:${port}` },
@@ -95,7 +108,9 @@ describe('the listening room in the engine', () => {
     expect(seen?.listeners).toEqual([
       expect.objectContaining({ name: 'Kitchen', offset: 12.5, rtt: 3.25, state: 'paused' }),
     ]);
-    expect(seen?.dataSaver).toMatch(/not built yet/);
+    expect(seen?.dataSaver).toMatch(
+      TEST_FFMPEG ? /^Data saver is available/ : /TUNECAMP_FFMPEG=\/nonexistent\/ffmpeg is not/,
+    );
     // The window hears of it too (events are coalesced to at most four a second).
     await new Promise((r) => setTimeout(r, 400));
     expect(events.at(-1)?.listeners).toEqual([

@@ -14,7 +14,7 @@ import { LanServer } from '../../../../src/main/core/lan/lan-server';
 import { roomPageScript } from '../../../../src/main/core/lan/rooms/page-script';
 import { expectedPosition, type Timeline } from '../../../../src/main/core/lan/rooms/policy';
 import type { Room, RoomTrack } from '../../../../src/main/core/lan/rooms/room';
-import { RoomHost } from '../../../../src/main/core/lan/rooms/room-host';
+import { RoomHost, type RoomHostOptions } from '../../../../src/main/core/lan/rooms/room-host';
 
 /** A mono 16-bit PCM WAV of `seconds` of a quiet tone. */
 export function toneWav(seconds: number, rate = 22_050, hz = 440): Buffer {
@@ -60,9 +60,13 @@ export interface RoomRig {
 
 /**
  * Starts a server on each of `binds` (127.0.0.1 by default; another for a namespace's link) with
- * one room over WAV tracks of the given lengths (seconds).
+ * one room over WAV tracks of the given lengths (seconds); `extra` adds to the host's options.
  */
-export async function startRoomRig(lengths: number[], binds = ['127.0.0.1']): Promise<RoomRig> {
+export async function startRoomRig(
+  lengths: number[],
+  binds = ['127.0.0.1'],
+  extra: Partial<RoomHostOptions> = {},
+): Promise<RoomRig> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tcs-room-'));
   const tracks: RoomTrack[] = [];
   for (const [i, s] of lengths.entries()) {
@@ -84,6 +88,7 @@ export async function startRoomRig(lengths: number[], binds = ['127.0.0.1']): Pr
     pageScript: roomPageScript(),
     maxRangeBytes: 8 << 20,
     chunkSize: 1 << 20,
+    ...extra,
   });
   const servers: LanServer[] = [];
   for (const bind of binds)

@@ -34,6 +34,8 @@ export interface RoomOptionsView {
   listenersControl: boolean;
   pauseForBuffering: boolean;
   rateNudge: boolean;
+  /** The host offers the data-saver rendition at `/room/<room>/hls/<track>/index.m3u8`. */
+  dataSaver: boolean;
 }
 
 /** Host → listener. */

@@ -6,6 +6,7 @@
  * - `GET /room/<id>`, `/listener.js`, `/room.css`: the page (strict CSP, no inline script);
  * - `POST /room/<id>/join` `{"code"}`: spends a one-time code, sets the room cookie;
  * - `GET|HEAD /room/<id>/track/<track>`: the audio of that room's queue only, with the cookie;
+ * - `GET|HEAD /room/<id>/hls/<track>/<file>`: its data-saver rendition (hls-routes.ts), likewise;
  * - `GET /room/<id>/ws` (upgrade): the room protocol, with the cookie, from the same origin.
  */
 import { randomBytes } from 'node:crypto';
@@ -15,10 +16,12 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { sendText, serveTrack } from '../serve-track';
 import { DEFAULT_FLOOD, FloodGate, type FloodLimits } from './flood';
+import { dataSaverNote, HLS_PATH, serveHls, type DataSaver } from './hls-routes';
 import { PAGE_CSP, PAGE_CSS, pageHtml } from './page-html';
 import { MAX_FRAME_BYTES, parseClientMessage, type ServerMessage } from './protocol';
 import { Room, type RoomOptions, type RoomTrack } from './room';
 import { roomCookie, setCookieHeader } from './room-keys';
+import type { HlsCache } from './hls-cache';
 
 /** What the rooms need from their server. */
 export interface RoomHostOptions {
@@ -30,14 +33,18 @@ export interface RoomHostOptions {
   flood?: FloodLimits;
   /** Refused frames before a connection is closed (default 50). */
   maxRefused?: number;
+  /** The data saver's renditions (an ffmpeg was found), or why there are none. */
+  dataSaver?: DataSaver;
 }
 
-const ROOM_PATH =
-  /^\/room\/([A-Za-z0-9_-]{22})(?:\/(listener\.js|room\.css|join|ws|track\/([0-9a-f]{32})))?$/;
+const ROOM_PATH = new RegExp(
+  String.raw`^\/room\/([A-Za-z0-9_-]{22})(?:\/(listener\.js|room\.css|join|ws|track\/([0-9a-f]{32})|${HLS_PATH}))?$`,
+);
 const DEFAULT_OPTIONS: RoomOptions = {
   listenersControl: false,
   pauseForBuffering: false,
   rateNudge: false,
+  dataSaver: false,
 };
 
 /** The open rooms and their HTTP/WebSocket face. */
@@ -47,8 +54,15 @@ export class RoomHost extends EventEmitter<{ change: [Room] }> {
   private readonly audio = new Map<string, Set<ServerResponse>>();
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
+  /** The renditions (when there is an ffmpeg), and what the window says about them. */
+  readonly hls: HlsCache | undefined;
+  readonly dataSaverNote: string;
+
   constructor(private readonly opts: RoomHostOptions) {
     super();
+    const saver = opts.dataSaver;
+    this.hls = saver && 'cache' in saver ? saver.cache : undefined;
+    this.dataSaverNote = dataSaverNote(saver);
   }
 
   /** Opens a room on `queue` (at least one track). */
@@ -58,7 +72,7 @@ export class RoomHost extends EventEmitter<{ change: [Room] }> {
     const room = new Room(
       id,
       queue.map((t) => ({ ...t })),
-      { ...DEFAULT_OPTIONS, ...options },
+      { ...DEFAULT_OPTIONS, ...options, dataSaver: this.hls !== undefined },
       now,
     );
     this.rooms.set(id, room);
@@ -116,6 +130,7 @@ export class RoomHost extends EventEmitter<{ change: [Room] }> {
         (err: Error) => sendText(res, 500, `The listener page is missing: ${err.message}`),
       );
     else if (what === 'join') this.join(room, req, res);
+    else if (m[4]) this.rendition(room, m, req, res);
     else this.track(room, m[3]!, req, res);
     return true;
   }
@@ -196,14 +211,29 @@ export class RoomHost extends EventEmitter<{ change: [Room] }> {
     });
   }
 
-  private track(room: Room, id: string, req: IncomingMessage, res: ServerResponse): void {
+  /** The queued track `id` for this request's cookie, its response tracked; else a 403 sent. */
+  private audioFor(room: Room, id: string, req: IncomingMessage, res: ServerResponse) {
     const track = room.trackFor(roomCookie(req.headers.cookie), id);
     // One answer for "no cookie" and "not in this queue": the cookie reads nothing else.
-    if (!track) return sendText(res, 403, 'Not in this room');
+    if (!track) return void sendText(res, 403, 'Not in this room');
     let set = this.audio.get(room.id);
     if (!set) this.audio.set(room.id, (set = new Set()));
     set.add(res);
     res.once('close', () => set.delete(res));
+    return track;
+  }
+
+  /** A data-saver file: `m` is the path's match (track id and file name last). */
+  private rendition(room: Room, m: string[], req: IncomingMessage, res: ServerResponse) {
+    const cache = this.hls;
+    if (!cache) return sendText(res, 404, 'No data saver here (the host has no ffmpeg)');
+    const track = this.audioFor(room, m[4]!, req, res);
+    if (track) serveHls(req, res, track, m[5]!, cache, this.opts).catch(() => res.destroy());
+  }
+
+  private track(room: Room, id: string, req: IncomingMessage, res: ServerResponse): void {
+    const track = this.audioFor(room, id, req, res);
+    if (!track) return;
     serveTrack(req, res, track, {
       maxRangeBytes: this.opts.maxRangeBytes,
       chunkSize: this.opts.chunkSize,

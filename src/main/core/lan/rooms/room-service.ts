@@ -13,10 +13,6 @@ import type {
 import type { Room, RoomTrack } from './room';
 import type { RoomHost } from './room-host';
 
-/** What the window is told about the data saver while it is not built. */
-export const DATA_SAVER_NOTE =
-  'Data saver (an AAC HLS rendition for weak Wi-Fi) is not built yet: listeners get the original files.';
-
 /** Where the LAN server is: its port (undefined when off) and the addresses to put in links. */
 export interface RoomEndpoint {
   port: number | undefined;
@@ -64,7 +60,7 @@ export class RoomService extends EventEmitter<{ room: [RoomInfo | null] }> {
     const r = this.room;
     if (!r || r.closed) return null;
     const s = r.state();
-    return { ...s, hostNow: r.now(), dataSaver: DATA_SAVER_NOTE };
+    return { ...s, hostNow: r.now(), dataSaver: this.host()?.dataSaverNote ?? '' };
   }
 
   /** Fresh join links: one new one-time code, one link per address. */

@@ -19,6 +19,8 @@ export interface RoomOptions {
   listenersControl: boolean;
   pauseForBuffering: boolean;
   rateNudge: boolean;
+  /** The host offers the data-saver rendition (it has ffmpeg): set by RoomHost, not by hosts. */
+  dataSaver: boolean;
 }
 
 /** The room as the host's window shows it. */
