@@ -9,7 +9,7 @@
 import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseFile } from 'music-metadata';
-import type { Page } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type Hub } from '../hub/emulator';
 import { CORPUS, tempDir } from '../e2e/helpers';
@@ -50,6 +50,7 @@ const VIEWS: { label: string; name: string; heading: string }[] = [
   { label: 'Activity', name: 'activity', heading: 'Activity' },
   { label: 'Diagnosis', name: 'diagnosis', heading: 'Why am I not sharing?' },
   { label: 'Nearby', name: 'nearby', heading: 'Nearby' },
+  { label: 'Room', name: 'room', heading: 'Listening room' },
   { label: 'Settings', name: 'settings', heading: 'Settings' },
   { label: 'Server', name: 'server', heading: 'Connect to your TuneCamp server' },
 ];
@@ -227,6 +228,60 @@ describe.skipIf(skip)('the real window, looked at', () => {
     }
     await resize(1040, 720);
     for (const l of listeners.splice(0)) l.stop();
+    await expectNoErrors(running);
+  }, 90_000);
+
+  it('hosts a listening room that a browser on this machine joins', async () => {
+    // LAN sharing on loopback only: the room's join link points at 127.0.0.1.
+    await page.evaluate(() =>
+      window.tunecamp!.invoke('updateSettings', {
+        lan: { enabled: true, port: 0, host: '127.0.0.1', interfaces: [] },
+      }),
+    );
+    await showView(page, 'Room');
+    await page.getByLabel('Find tracks to add').fill('Slow River');
+    await page.getByRole('button', { name: /^Add all/ }).click();
+    await page.getByLabel('Find tracks to add').fill('Night Harbour');
+    await page.getByRole('button', { name: /^Add all/ }).click();
+    await page.getByRole('button', { name: 'Open the room' }).click();
+    const link = await page.getByLabel('Join link').inputValue();
+    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/room\//);
+
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--autoplay-policy=no-user-gesture-required'],
+    });
+    try {
+      const listener = await browser.newPage();
+      await listener.goto(link);
+      await listener.getByLabel('Your name').fill('Ada');
+      await listener.getByRole('button', { name: 'Join and play' }).click();
+      const row = page.getByRole('table', { name: 'Listeners' }).getByRole('row', { name: /Ada/ });
+      await row.waitFor();
+      await page
+        .getByRole('region', { name: 'Now playing in the room' })
+        .getByRole('button', { name: 'Play', exact: true })
+        .click();
+      // The page plays the host's file, and the host's window sees it in step.
+      await expect
+        .poll(() => listener.evaluate(() => document.querySelector('audio')!.currentTime), {
+          timeout: 15_000,
+        })
+        .toBeGreaterThan(1);
+      await expect.poll(() => row.textContent(), { timeout: 10_000 }).toMatch(/in sync/);
+      await screenshot(page, 'room-host');
+      await writeFile(
+        path.join(path.dirname(await screenshot(page, 'room-host')), 'room-listener.png'),
+        await listener.screenshot(),
+      );
+      await page.getByRole('button', { name: 'Close the room' }).click();
+      await listener
+        .getByText(/closed/i)
+        .first()
+        .waitFor();
+    } finally {
+      await browser.close();
+    }
     await expectNoErrors(running);
   }, 90_000);
 });

@@ -59,8 +59,8 @@ describe('the listening room view', () => {
 
         const listeners = page.getByRole('table', { name: 'Listeners' });
         await listeners.getByText('Ada').waitFor();
-        await listeners.getByText('−42 ms').waitFor();
-        await listeners.getByText('3.2 ms').waitFor();
+        await listeners.getByText('19 ms').waitFor();
+        await listeners.getByText('6.0 ms').waitFor();
 
         const now = page.getByRole('region', { name: 'Now playing in the room' });
         const position = page.getByTestId('room-position');
