@@ -4,6 +4,7 @@
  * Shows who is here, what is playing, the queue, a speaker-delay slider, and any refusal to play.
  */
 import type { ServerMessage } from '../main/core/lan/rooms/protocol';
+import { DataSaver } from './data-saver';
 import { SyncPlayer } from './sync-player';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -55,6 +56,9 @@ function start(): void {
       changed: () => render(),
     },
   );
+  const saver = new DataSaver(player, base, $<HTMLInputElement>('saver'), (text) => {
+    $('saver-note').textContent = text;
+  });
   let you = '';
   let users: { id: string; name: string; state: string; rtt: number }[] = [];
   let joined = false;
@@ -106,6 +110,7 @@ function start(): void {
       users = m.users;
       player.playlist = m.playlist;
       player.rateNudge = m.options.rateNudge;
+      saver.offer(m.options.dataSaver);
       $('controls').hidden = !m.options.listenersControl;
       $('room').hidden = false;
       player.schedule(m.status);

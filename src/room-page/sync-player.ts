@@ -26,7 +26,7 @@ export class SyncPlayer {
   playlist: PlaylistEntry[] = [];
   /** The timeline in effect now; `pending` takes over at its atHostTime. */
   timeline: Timeline | null = null;
-  private pending: Timeline | null = null;
+  pending: Timeline | null = null;
   private pendingTimer = 0;
   private pingTimer = 0;
   private sentInBurst = 0;
@@ -51,6 +51,8 @@ export class SyncPlayer {
   private lastTick: { wall: number; current: number } | null = null;
   lastErrorMs = 0;
   buffering = false;
+  /** The URL a playlist entry loads from (the data saver's rendition, or the original). */
+  urlOf = (e: PlaylistEntry): string => e.url;
   private loadedIndex = -1;
 
   constructor(
@@ -94,7 +96,7 @@ export class SyncPlayer {
     const entry = this.playlist[t.index];
     if (!entry) return;
     this.audio.pause();
-    this.audio.src = entry.url;
+    this.audio.src = this.urlOf(entry);
     this.audio.currentTime = t.position;
     this.events.changed();
   }

@@ -5,6 +5,7 @@ import {
   driftAction,
   expectedPosition,
   leadTime,
+  StallWatch,
 } from '../../../../src/main/core/lan/rooms/policy';
 
 describe('leadTime', () => {
@@ -67,5 +68,18 @@ describe('FloodGate', () => {
     expect(g.allow(500)).toBe(true);
     // A clock that goes backwards refills nothing.
     expect(g.allow(100)).toBe(false);
+  });
+});
+
+describe('StallWatch (the page switches to the data saver)', () => {
+  it('is true at the third stall within 60 s, not for stalls spread wider', () => {
+    const w = new StallWatch();
+    expect(w.add(0)).toBe(false);
+    expect(w.add(30_000)).toBe(false);
+    // The first has left the window: two within 60 s.
+    expect(w.add(61_000)).toBe(false);
+    expect(w.add(62_000)).toBe(true);
+    w.clear();
+    expect(w.add(63_000)).toBe(false);
   });
 });

@@ -47,6 +47,8 @@ export function pageHtml(id: string): string {
 </p>
 <label>Speaker delay <input id="offset" type="range" min="-500" max="500" step="10" value="0"> <output id="offset-out">0 ms</output></label>
 <p id="sync"></p>
+<label><input id="saver" type="checkbox" disabled> Data saver <span class="muted">(smaller AAC audio for weak Wi-Fi)</span></label>
+<p id="saver-note" class="muted" role="status"></p>
 <h2>Queue</h2>
 <ol id="queue"></ol>
 <h2>Here</h2>
@@ -102,5 +104,6 @@ ol, ul { margin: 0; padding-left: 1.4rem; }
 li { padding: 0.15rem 0; }
 #queue li.current { font-weight: 700; color: var(--accent-strong); }
 label { display: block; margin: 0.8rem 0; }
+#saver-note:empty { display: none; }
 .muted { color: var(--muted); }
 `;

@@ -80,3 +80,21 @@ export function driftAction(d: DriftInput): DriftAction {
   const change = Math.min(MAX_RATE_NUDGE, abs / 1000);
   return { kind: 'nudge', rate: d.errorMs > 0 ? 1 - change : 1 + change };
 }
+
+/** A page whose buffer runs dry this often within STALL_WINDOW_MS switches to the data saver. */
+export const STALL_LIMIT = 3;
+export const STALL_WINDOW_MS = 60_000;
+
+/** Counts a page's stalls: `add` is true once there were STALL_LIMIT within the window. */
+export class StallWatch {
+  private times: number[] = [];
+
+  add(now: number): boolean {
+    this.times = [...this.times.filter((t) => now - t < STALL_WINDOW_MS), now];
+    return this.times.length >= STALL_LIMIT;
+  }
+
+  clear(): void {
+    this.times = [];
+  }
+}
