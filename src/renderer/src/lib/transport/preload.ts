@@ -21,12 +21,29 @@ export function preloadApi(win: Window): PreloadApi | undefined {
   return t && typeof t.invoke === 'function' && typeof t.on === 'function' ? t : undefined;
 }
 
+/**
+ * The bridge clones what crosses it, both ways, and a Svelte state proxy cannot be cloned ("An
+ * object could not be cloned"): arguments go as plain JSON copies (the contract carries JSON
+ * values only), and a listener's return value never goes back (`(s) => (x = s)` returns the
+ * proxy that a `$state` assignment makes).
+ */
+export function bridgeSafe(api: Api): Api {
+  return {
+    invoke: (name, ...args) =>
+      api.invoke(name, ...(JSON.parse(JSON.stringify(args)) as typeof args)),
+    on: (name, listener) =>
+      api.on(name, (payload) => {
+        listener(payload);
+      }),
+  };
+}
+
 /** A transport over the preload bridge. */
 export function preloadTransport(api: PreloadApi): Transport {
   const pathForFile = api.pathForFile;
   return {
     kind: 'preload',
-    api,
+    api: bridgeSafe(api),
     ...steadyLink(),
     // The main process answers this scheme from the engine's cover store (electron/covers.ts).
     coverUrl: coverSchemeUrl,
