@@ -75,6 +75,8 @@ export const PAGE_CSS = `
     --accent: #f08a4b; --accent-strong: #f6a66f; --accent-soft: #3a2418; --error: #ff6b76;
   }
 }
+/* The page hides parts with the hidden attribute; display rules below must not undo it. */
+[hidden] { display: none !important; }
 body { margin: 0; background: var(--bg); color: var(--text); line-height: 1.45; }
 main { max-width: 34rem; margin: 0 auto; padding: 1.25rem 1rem 3rem; }
 h1 { font-size: 1.35rem; margin: 0 0 0.25rem; }
