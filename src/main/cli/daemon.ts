@@ -82,6 +82,7 @@ export async function runDaemon(d: DaemonOptions): Promise<never> {
       host: o.uiHost,
       staticDir: path.resolve(here, '..', 'out', 'renderer'),
       covers: engine.covers,
+      peerAudioPort: () => engine.peerProxyPort(),
       newLinkHint: `For a new one, run: kill -USR2 ${process.pid}`,
     });
     process.stdout.write(`Control window: ${remote.url}\n`);

@@ -324,6 +324,11 @@ export class Engine implements Api {
     }
   }
 
+  /** The port of the loopback proxy that plays paired devices' tracks, once it runs. */
+  peerProxyPort(): number | undefined {
+    return this.peers.proxyPort();
+  }
+
   /** Resolves when every folder's current scan has finished (daemon `--scan-only`, tests). */
   async whenScanned(): Promise<void> {
     await this.folders.idle();

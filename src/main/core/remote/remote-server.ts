@@ -3,6 +3,7 @@
  * carries the contract (src/shared/remote-protocol.ts) over one WebSocket per page. A page gets
  * in through a one-time link that leaves a session cookie behind (see sessions.ts).
  */
+import { PEER_AUDIO_PATH, forwardPeerAudio } from './peer-audio-route';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage } from 'node:http';
@@ -44,6 +45,8 @@ export interface RemoteServerOptions {
   covers?: CoverSource;
   /** A request's headers must arrive within this (ms, default 10 s): slowloris clients get 408. */
   headersTimeoutMs?: number;
+  /** The engine's peer proxy port, if running: /peer-audio/ is forwarded there (peer-audio-route.ts). */
+  peerAudioPort?: () => number | undefined;
 }
 
 export interface RemoteServer {
@@ -185,6 +188,8 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
       });
       return void res.end();
     }
+    if (pathname.startsWith(PEER_AUDIO_PATH))
+      return forwardPeerAudio(req, res, opts.peerAudioPort?.(), csp);
     const covers = opts.covers;
     const serve =
       (req.url ?? '').startsWith(REMOTE_COVER_PATH) && covers

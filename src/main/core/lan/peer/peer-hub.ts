@@ -38,6 +38,7 @@ export interface PeerHubOptions {
 export class PeerHub {
   private queue: DownloadQueue | null = null;
   private proxy: Promise<PeerProxy> | null = null;
+  private proxyNow: PeerProxy | null = null;
   private me: Promise<Identity> | null = null;
   private emitTimer: NodeJS.Timeout | null = null;
 
@@ -62,7 +63,13 @@ export class PeerHub {
     this.queue = null;
     const proxy = this.proxy;
     this.proxy = null;
+    this.proxyNow = null;
     await (await proxy?.catch(() => null))?.close();
+  }
+
+  /** The loopback proxy's port, once a track has been played (the control server forwards to it). */
+  proxyPort(): number | undefined {
+    return this.proxyNow?.port;
   }
 
   private identity(): Promise<Identity> {
@@ -136,7 +143,8 @@ export class PeerHub {
     peerTrackUrl: async (key, trackId) => {
       const p = await this.peer(key);
       this.proxy ??= startPeerProxy({ me: () => this.identity(), locate: (id) => this.locate(id) });
-      return (await this.proxy).url(p.id, trackId);
+      this.proxyNow = await this.proxy;
+      return this.proxyNow.url(p.id, trackId);
     },
     downloadFromPeer: async (key, what, toDir) => {
       const p = await this.peer(key);

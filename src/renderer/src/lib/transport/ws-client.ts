@@ -234,12 +234,34 @@ export class RemoteClient implements Api {
 }
 
 /** A transport over a started RemoteClient. */
-export function remoteTransport(client: RemoteClient): Transport {
+export function remoteTransport(
+  client: RemoteClient,
+  origin = globalThis.location?.origin ?? '',
+): Transport {
   return {
     kind: 'remote',
-    api: client,
+    api: {
+      on: (name, listener) => client.on(name, listener),
+      invoke: async (name, ...args) => {
+        const answer = await client.invoke(name, ...args);
+        // The peer proxy is on the daemon's loopback: this browser reaches it through the
+        // control server (remote/peer-audio-route.ts).
+        return (
+          name === 'peerTrackUrl' ? viaControlServer(answer as string, origin) : answer
+        ) as typeof answer;
+      },
+    },
     link: () => client.link,
     onLink: (fn) => client.onLink(fn),
     coverUrl: (id) => client.coverUrl(id),
   };
+}
+
+/**
+ * The control server's address for a peer proxy URL: `http://127.0.0.1:P/<secret>/<dev>/<track>`
+ * becomes `<origin>/peer-audio/<secret>/<dev>/<track>`; anything else is left as it is.
+ */
+export function viaControlServer(url: string, origin: string): string {
+  const m = /^http:\/\/127\.0\.0\.1:\d+(\/[A-Za-z0-9_-]+\/[0-9a-f]+\/[0-9a-f]+)$/.exec(url);
+  return m ? `${origin}/peer-audio${m[1]}` : url;
 }
