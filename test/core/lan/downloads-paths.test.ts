@@ -80,7 +80,15 @@ describe('download paths and helpers', () => {
       },
     );
     expect(parseGetArgs([])).toBe('help');
-    expect(parseGetArgs(['living-room', id, '--to', 'x'])).toMatch(/not a peer address/);
+    // A word is a paired device's name or id (resolved later against peers.json)…
+    expect(parseGetArgs(['living-room', id, '--to', 'x'])).toMatchObject({
+      peer: 'living-room',
+      items: [id],
+      to: 'x',
+    });
+    expect(parseGetArgs(['living-room', '--to', 'x'])).toMatch(/at least one PATH or TRACK_ID/);
+    // …and a URL must be an http one with a port.
+    expect(parseGetArgs(['ftp://h:1', id, '--to', 'x'])).toMatch(/not a peer address/);
     expect(parseGetArgs(['http://h:1', 'xyz', '--to', 'x'])).toMatch(/not a track id/);
     expect(parseGetArgs(['http://h:1', id])).toMatch(/needs --to/);
     expect(parseGetArgs(['http://h:1', id, '--to', 'x', '--per-peer', '0'])).toMatch(/1 to 16/);
