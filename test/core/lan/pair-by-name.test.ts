@@ -103,6 +103,19 @@ describe('pairing by name', () => {
     expect(await ids(b)).toEqual([a.me.id]);
   });
 
+  it('is not cut by the listener rechecking its paired devices meanwhile', async () => {
+    // The daemon rechecks every second: a device still pairing is not paired yet, and its
+    // connection (here, the long wait for the other user's answer) must survive that.
+    const [a, b] = await pair();
+    const started = await a.names.start(b.me.id);
+    const confirmed = a.names.confirm(started.pairing, true);
+    await new Promise((r) => setTimeout(r, 200));
+    b.server.recheck([]);
+    await new Promise((r) => setTimeout(r, 100));
+    await b.names.incoming.answer(b.names.incoming.list()[0]!.request, true);
+    expect(await confirmed).toBe('Studio');
+  });
+
   it('stores nothing when the other user declines, or this user says the codes differ', async () => {
     const [a, b] = await pair();
     let started = await a.names.start(b.me.id);

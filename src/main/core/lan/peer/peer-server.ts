@@ -65,13 +65,17 @@ export async function startPeerServer(opts: PeerServerOptions): Promise<PeerServ
     ...httpLimitOptions(limits),
   });
   guardHttpServer(server, limits);
-  server.on('secureConnection', (socket: TLSSocket) => {
-    const id = peerDeviceId(socket);
-    if (!id) return;
+  /**
+   * Files a connection under its device once a request on it was answered as a paired device's:
+   * unpairing cuts those. A device still pairing (link or name) is not filed, so a recheck that
+   * runs while its pairing request is in flight cannot cut it (it did: "socket hang up").
+   */
+  const track = (id: string, socket: TLSSocket) => {
     const set = sockets.get(id) ?? new Set();
+    if (set.has(socket)) return;
     sockets.set(id, set.add(socket));
     socket.once('close', () => set.delete(socket));
-  });
+  };
   server.on('tlsClientError', () => undefined);
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     // Before anything else: a rebinding page's request carries its own host name.
@@ -86,6 +90,7 @@ export async function startPeerServer(opts: PeerServerOptions): Promise<PeerServ
     }
     const peer = (await readPeers(opts.stateDir)).find((p) => p.id === id);
     if (!peer) return sendJson(res, 403, { error: 'not paired' });
+    track(id, req.socket as TLSSocket);
     await routePeer(req, res, peer, {
       ...opts,
       limits,
