@@ -21,8 +21,10 @@ const gates = new Map<string, SharedGate>();
 function gateFor(req: ParseRequest): SharedGate | undefined {
   const g = req.gate;
   if (!g) return undefined;
-  let gate = gates.get(g.key);
-  if (!gate) gates.set(g.key, (gate = new SharedGate(g.memory, g.limit, req.thread)));
+  // By key and limit: a later scan of the same device may run with another limit.
+  const id = `${g.key}:${g.limit}`;
+  let gate = gates.get(id);
+  if (!gate) gates.set(id, (gate = new SharedGate(g.memory, g.limit, req.thread)));
   return gate;
 }
 
