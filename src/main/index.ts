@@ -14,7 +14,7 @@ import { registerCoverScheme, resizeWithNativeImage, serveCovers } from './elect
 import { startDesktopNotifications } from './electron/desktop-notifications';
 import { askPlainTokenConsent, pickFolders } from './electron/dialogs';
 import { registerIpc } from './electron/ipc';
-import { createSecretStore } from './electron/secret-store';
+import { createSecretStore, keyVaultFor } from './electron/secret-store';
 import { createDesktopSettingsStore } from './electron/settings-store';
 import { acquireSingleInstance } from './electron/single-instance';
 import { createTray } from './electron/tray';
@@ -106,6 +106,7 @@ async function start(): Promise<void> {
     stateDir: userData,
     settings,
     secrets,
+    keyVault: keyVaultFor(secrets, safeStorage),
     host: 'desktop',
     version: app.getVersion(),
     log,

@@ -97,11 +97,33 @@ describe.skipIf(skip)('the token at rest', () => {
       TOKEN,
     );
     expect(await consentAsked(running)).toBe(0);
+
+    // The LAN identity's private key is sealed the same way (loopback only).
+    const page = await running.window();
+    await page.evaluate(() =>
+      window.tunecamp!.invoke('updateSettings', {
+        lan: { enabled: true, port: 0, host: '127.0.0.1', interfaces: [] },
+      }),
+    );
+    const myId = () => page.evaluate(async () => (await window.tunecamp!.invoke('getNearby')).myId);
+    await expect.poll(myId).toMatch(/^[0-9a-f]{64}$/);
+    const id = await myId();
+    const identity = JSON.parse(
+      await readFile(path.join(running.stateDir, 'identity.json'), 'utf8'),
+    );
+    expect(identity.keySealed.scheme).toBe('safeStorage');
+    expect(identity.key).toBeUndefined();
+    expect(JSON.stringify(identity)).not.toContain('PRIVATE KEY');
     await expectNoErrors(running);
     await quit(running);
 
     const again = await launch(s, { config: running.config });
     await hub.waitFor(() => hub.sessions().length === 1, 15_000);
+    // Opened with the keyring on the next start: the same device.
+    const page2 = await again.window();
+    await expect
+      .poll(() => page2.evaluate(async () => (await window.tunecamp!.invoke('getNearby')).myId))
+      .toBe(id);
     await expectNoErrors(again);
     await quit(again);
   }, 120_000);

@@ -1,3 +1,4 @@
+import type { KeyVault } from './lan/identity';
 import { playsInBrowser } from './library/browser-play';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
@@ -65,6 +66,8 @@ export interface EngineOptions {
   coverResizer?: CoverResizer;
   /** LAN server knobs (tests shorten timeouts and the token file poll). */
   lan?: { limits?: Partial<LanLimits>; tokenPollMs?: number };
+  /** Seals the LAN identity's private key where the token is kept (the desktop's safeStorage). */
+  keyVault?: KeyVault;
 }
 
 const STATS_FILE = 'stats.json';
@@ -145,6 +148,7 @@ export class Engine implements Api {
       note: (level, message) => this.note(level, message),
       log: this.log,
       stateDir: opts.stateDir,
+      keyVault: opts.keyVault,
       catalog: {
         roots: () =>
           this.opts.settings
@@ -172,6 +176,7 @@ export class Engine implements Api {
     this.room.on('room', (info) => this.emit('room', info));
     this.peers = new PeerHub({
       stateDir: opts.stateDir,
+      keyVault: opts.keyVault,
       seenAt: (id) => this.lan.nearby?.addressOf(id),
       peersChanged: () => this.lan.followPeers(),
       downloads: (list) => this.emit('downloads', list),

@@ -7,6 +7,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../core/logger';
 import type { SecretStore } from '../core/settings/store';
+import type { KeyVault } from '../core/lan/identity';
 import type { EncryptionFacts, SecretPolicy } from './secret-policy';
 import { decideSecretPolicy, encryptionIsReal } from './secret-policy';
 
@@ -139,4 +140,20 @@ export async function createSecretStore(opts: SecretStoreOptions): Promise<Deskt
     },
   };
   return store;
+}
+
+/**
+ * The LAN identity's key sealed the way the token is (identity.ts's KeyVault), when safeStorage
+ * really encrypts here; otherwise none, and the key stays in its 0600 file as on a headless box.
+ */
+export function keyVaultFor(
+  store: DesktopSecretStore,
+  safeStorage: SafeStorageLike,
+): KeyVault | undefined {
+  if (store.policy() !== 'encrypt') return undefined;
+  return {
+    scheme: 'safeStorage',
+    seal: (plain) => safeStorage.encryptString(plain).toString('base64'),
+    open: (sealed) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
+  };
 }

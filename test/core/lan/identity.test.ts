@@ -29,6 +29,56 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
+/** A stand-in for safeStorage: reversible, and refuses what it did not seal. */
+const vault = {
+  scheme: 'test-vault',
+  seal: (plain: string) => `sealed:${Buffer.from(plain).toString('base64')}`,
+  open: (sealed: string) => {
+    if (!sealed.startsWith('sealed:')) throw new Error('not ours');
+    return Buffer.from(sealed.slice(7), 'base64').toString();
+  },
+};
+
+describe('identity with a key vault', () => {
+  it('keeps the key sealed, opens it on the next start, and seals a clear one it finds', async () => {
+    const dir = await tempDir('identity-vault');
+    dirs.push(dir);
+    const file = path.join(dir, 'identity.json');
+    const first = await loadIdentity(dir, vault);
+    const stored = JSON.parse(await readFile(file, 'utf8'));
+    expect(stored.key).toBeUndefined();
+    expect(stored.keySealed.scheme).toBe('test-vault');
+    expect(JSON.stringify(stored)).not.toContain('PRIVATE KEY');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const again = await loadIdentity(dir, vault);
+    expect([again.id, again.key, again.renewed]).toEqual([first.id, first.key, false]);
+
+    // A clear key from before (or from the command line) is sealed on the spot, same device.
+    const plainDir = await tempDir('identity-plain');
+    dirs.push(plainDir);
+    const plain = await loadIdentity(plainDir);
+    const sealed = await loadIdentity(plainDir, vault);
+    expect(sealed.id).toBe(plain.id);
+    expect(await readFile(path.join(plainDir, 'identity.json'), 'utf8')).not.toContain(
+      'PRIVATE KEY',
+    );
+  });
+
+  it('is an error without the vault, and a new identity when the vault cannot open it', async () => {
+    const dir = await tempDir('identity-sealed');
+    dirs.push(dir);
+    const first = await loadIdentity(dir, vault);
+    await expect(loadIdentity(dir)).rejects.toThrow(/sealed by the desktop app's test-vault/);
+    const file = path.join(dir, 'identity.json');
+    const stored = JSON.parse(await readFile(file, 'utf8'));
+    stored.keySealed.data = 'garbage';
+    await writeFile(file, JSON.stringify(stored));
+    const renewed = await loadIdentity(dir, vault);
+    expect(renewed.renewed).toBe(true);
+    expect(renewed.id).not.toBe(first.id);
+  });
+});
+
 describe('identity', () => {
   it('is made once, kept 0600, and its id is the certificate hash', async () => {
     const dir = await tempDir('identity');

@@ -59,31 +59,86 @@ export async function createIdentity(now = new Date()): Promise<Identity> {
   return { id: certificateId(pem), cert: pem, key };
 }
 
-function parse(text: string): Identity | null {
+/**
+ * Where the private key is sealed when the app has a real secret store (the desktop's
+ * safeStorage, the same one that keeps the server token): identity.json then holds the key only
+ * as `keySealed`, which a copy of the file alone cannot open.
+ */
+export interface KeyVault {
+  /** Names the sealing, stored beside the data ("safeStorage"). */
+  scheme: string;
+  seal(plain: string): string;
+  /** Throws when the data cannot be opened (another user's keyring, a reset keyring). */
+  open(sealed: string): string;
+}
+
+/** What identity.json holds: the key in clear (0600 file) or sealed by a vault. */
+interface IdentityFile {
+  cert?: unknown;
+  key?: unknown;
+  keySealed?: { scheme?: unknown; data?: unknown };
+}
+
+/** Reads identity.json's text: the identity, 'damaged', or why it cannot be opened here. */
+function parse(text: string, vault?: KeyVault): Identity | 'damaged' | { sealed: string } {
+  let v: IdentityFile;
   try {
-    const v = JSON.parse(text) as { cert?: unknown; key?: unknown };
-    if (typeof v.cert !== 'string' || typeof v.key !== 'string') return null;
-    return { id: certificateId(v.cert), cert: v.cert, key: v.key };
+    v = JSON.parse(text) as IdentityFile;
   } catch {
-    return null;
+    return 'damaged';
+  }
+  if (typeof v.cert !== 'string') return 'damaged';
+  let key = v.key;
+  const s = v.keySealed;
+  if (typeof key !== 'string' && typeof s?.scheme === 'string' && typeof s.data === 'string') {
+    if (!vault || vault.scheme !== s.scheme) return { sealed: s.scheme };
+    try {
+      key = vault.open(s.data);
+    } catch {
+      return 'damaged';
+    }
+  }
+  if (typeof key !== 'string') return 'damaged';
+  try {
+    return { id: certificateId(v.cert), cert: v.cert, key };
+  } catch {
+    return 'damaged';
   }
 }
 
+async function save(file: string, me: Identity, vault?: KeyVault): Promise<void> {
+  const body = vault
+    ? { cert: me.cert, keySealed: { scheme: vault.scheme, data: vault.seal(me.key) } }
+    : { cert: me.cert, key: me.key };
+  // 0600 either way: the private key is this device's word on the LAN.
+  await writeFileAtomic(file, JSON.stringify(body), { mode: 0o600 });
+}
+
 /**
- * This install's identity from `<stateDir>/identity.json`, made on first use. A damaged file gives
- * a new identity (paired peers then see a new device and must pair again), with `renewed` set so
- * the caller can say so.
+ * This install's identity from `<stateDir>/identity.json`, made on first use; with a `vault`, its
+ * private key is kept sealed (a clear one found there is sealed on the spot). A damaged file, or a
+ * sealed key the vault cannot open, gives a new identity (paired peers then see a new device and
+ * must pair again), with `renewed` set so the caller can say so. A key sealed by a vault this
+ * process does not have (the command line on the desktop app's folder) is an error, never renewed.
  */
-export async function loadIdentity(stateDir: string): Promise<Identity & { renewed: boolean }> {
+export async function loadIdentity(
+  stateDir: string,
+  vault?: KeyVault,
+): Promise<Identity & { renewed: boolean }> {
   const file = path.join(stateDir, IDENTITY_FILE);
   const text = await readFile(file, 'utf8').catch(() => null);
-  const found = text === null ? null : parse(text);
-  if (found) return { ...found, renewed: false };
+  const found = text === null ? null : parse(text, vault);
+  if (found && typeof found === 'object' && 'sealed' in found)
+    throw new Error(
+      `The LAN identity in ${stateDir} is sealed by the desktop app's ${found.sealed}: use the app, or another --state-dir.`,
+    );
+  if (found && found !== 'damaged') {
+    if (vault && text !== null && !text.includes('"keySealed"'))
+      await save(file, found, vault).catch(() => undefined);
+    return { ...found, renewed: false };
+  }
   const fresh = await createIdentity();
-  // 0600: the private key is this device's word on the LAN. Unsaved (read-only or full state
-  // dir), the identity lasts this run only.
-  await writeFileAtomic(file, JSON.stringify({ cert: fresh.cert, key: fresh.key }), {
-    mode: 0o600,
-  }).catch(() => undefined);
+  // Unsaved (read-only or full state dir), the identity lasts this run only.
+  await save(file, fresh, vault).catch(() => undefined);
   return { ...fresh, renewed: text !== null };
 }

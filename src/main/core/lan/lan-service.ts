@@ -10,7 +10,7 @@ import { LanServer, type LanLimits } from './lan-server';
 import type { LanTokens } from './lan-tokens';
 import type { LanTrack } from './serve-track';
 import { advertise, type Advertisement } from './discovery/advertiser';
-import { loadIdentity } from './identity';
+import { loadIdentity, type KeyVault } from './identity';
 import { startPeerServer, type PeerServer } from './peer/peer-server';
 import type { CatalogSource } from './peer/catalog';
 import type { PeerTrackSource } from './peer/peer-routes';
@@ -42,6 +42,8 @@ export interface LanServiceOptions {
    * pairing listener runs beside the range server.
    */
   stateDir?: string;
+  /** Seals the identity's private key (identity.ts); absent: a 0600 file. */
+  keyVault?: KeyVault;
   /** What paired devices may browse (the library's shared folders), and their tracks by id. */
   catalog?: CatalogSource;
   peerTrack?: PeerTrackSource;
@@ -128,7 +130,7 @@ export class LanService {
       (i) => wildcard || i.address === lan.host,
     );
     try {
-      const me = await loadIdentity(stateDir);
+      const me = await loadIdentity(stateDir, this.opts.keyVault);
       if (me.renewed)
         this.opts.note('warn', 'LAN identity was damaged: paired devices must pair again');
       this.pairing = await startPeerServer({
@@ -209,7 +211,7 @@ export class LanService {
     const link = parsePairLink(text);
     if (typeof link === 'string') throw new Error(`Cannot pair: ${link}.`);
     if (!this.opts.stateDir) throw new Error('Cannot pair without a state folder.');
-    const me = await loadIdentity(this.opts.stateDir);
+    const me = await loadIdentity(this.opts.stateDir, this.opts.keyVault);
     const name = await pairWithLink(link, me, os.hostname(), this.pairing?.port);
     const address = formatAddress(link.host, link.port);
     await addPeer(this.opts.stateDir, { id: link.id, name, address });

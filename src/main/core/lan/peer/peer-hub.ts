@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { PeerDownload, PeerListing, PeerSearchResult } from '../../../../shared/contract';
 import { DownloadQueue, type DownloadStatus } from '../downloads/queue';
 import { bearerFetch, DownloadError } from '../downloads/transport';
-import { loadIdentity, type Identity } from '../identity';
+import { loadIdentity, type Identity, type KeyVault } from '../identity';
 import {
   findPeer,
   parseAddress,
@@ -32,6 +32,8 @@ export interface PeerHubOptions {
   downloads: (list: PeerDownload[]) => void;
   /** Downloads at once per device (default 2). */
   perPeer?: number;
+  /** Seals the identity's private key (identity.ts). */
+  keyVault?: KeyVault;
 }
 
 /** The peer commands and what they run on. */
@@ -73,7 +75,7 @@ export class PeerHub {
   }
 
   private identity(): Promise<Identity> {
-    return (this.me ??= loadIdentity(this.o.stateDir));
+    return (this.me ??= loadIdentity(this.o.stateDir, this.o.keyVault));
   }
 
   private async peer(key: string): Promise<PairedPeer> {
