@@ -7,22 +7,13 @@
  * proxy: never another port or host.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { PASS_DOWN, PASS_UP } from '../lan/peer/peer-proxy';
 import { sendStatus } from './static-files';
 
 /** Where the control server answers peer audio. */
 export const PEER_AUDIO_PATH = '/peer-audio/';
 /** The proxy's path shape: secret, device id, track id. */
 const PATH = /^\/peer-audio(\/[A-Za-z0-9_-]{43}\/[0-9a-f]{64}\/[0-9a-f]{32})$/;
-const PASS_UP = ['range', 'if-range', 'if-match', 'if-none-match', 'if-modified-since'];
-const PASS_DOWN = [
-  'content-type',
-  'content-length',
-  'content-range',
-  'accept-ranges',
-  'etag',
-  'last-modified',
-  'cache-control',
-];
 
 /** Forwards one request to the peer proxy on `port` (undefined: no proxy running → 404). */
 export function forwardPeerAudio(

@@ -13,6 +13,7 @@
  * address (3 a minute) and in number (4 waiting), and last two minutes.
  */
 import { EventEmitter } from 'node:events';
+import type { PairRequest } from '../../../../shared/contract';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { addPeer, formatAddress } from './peers-store';
@@ -29,14 +30,7 @@ const STATUS_WAIT_MS = 20_000;
 export type RequestState = 'committed' | 'asking' | 'paired' | 'declined' | 'cancelled' | 'expired';
 
 /** An incoming request, as the window shows it. */
-export interface IncomingRequest {
-  request: string;
-  deviceId: string;
-  name: string;
-  address: string;
-  code: string;
-  expiresAt: number;
-}
+export type IncomingRequest = PairRequest;
 
 interface Pending {
   request: string;

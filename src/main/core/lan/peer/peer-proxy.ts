@@ -13,9 +13,9 @@ import type { Identity } from '../identity';
 import { peerRequest, type PeerTarget } from './peer-client';
 
 /** Request headers passed to the peer: the ones range requests and revalidation need. */
-const PASS_UP = ['range', 'if-range', 'if-match', 'if-none-match', 'if-modified-since'];
+export const PASS_UP = ['range', 'if-range', 'if-match', 'if-none-match', 'if-modified-since'];
 /** Answer headers passed back. */
-const PASS_DOWN = [
+export const PASS_DOWN = [
   'content-type',
   'content-length',
   'content-range',
