@@ -1,6 +1,10 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { networkTypeOf, parseMounts } from '../watch/network-fs';
+import { withTimeout } from './with-timeout';
+
+/** How long finding a folder's media may take before it counts as unknown. */
+const DETECT_TIMEOUT_MS = 5000;
 
 /**
  * What a shared folder is stored on, as far as reading it goes: `rotational` (a spinning disk: its
@@ -63,7 +67,11 @@ export function readsOverride(value: string | undefined): number | undefined {
  */
 export async function mediaOf(root: string, env = process.env): Promise<Media> {
   const override = readsOverride(env.TUNECAMP_SCAN_READS);
-  const found = await detect(root).catch(() => ({ kind: 'unknown' as const, detail: 'unknown' }));
+  // A dead network mount can hang realpath or stat: then the kind is unknown, not a stuck scan.
+  const found = await withTimeout(detect(root), DETECT_TIMEOUT_MS).catch(() => ({
+    kind: 'unknown' as const,
+    detail: 'unknown',
+  }));
   const readsInFlight = override ?? READS_IN_FLIGHT[found.kind];
   return { ...found, readsInFlight };
 }
