@@ -6,7 +6,10 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseFromTokenizer, selectCover } from 'music-metadata';
+import type * as MusicMetadata from 'music-metadata';
+
+/** music-metadata on the first cover asked for: the main thread does not parse tags otherwise. */
+let mm: Promise<typeof MusicMetadata> | null = null;
 import { fromFile } from '../library/file-tokenizer';
 
 /** Image types a cover may have. SVG is never one: served from our origin it could run script. */
@@ -63,6 +66,7 @@ export async function embeddedPicture(
   // Non-blocking open of regular files only: a FIFO named like a song cannot stall a thread.
   const tokenizer = await fromFile(filePath, { abortSignal: signal, regularFileOnly: true });
   try {
+    const { parseFromTokenizer, selectCover } = await (mm ??= import('music-metadata'));
     const meta = await parseFromTokenizer(tokenizer, { skipCovers: false, duration: false });
     const pictures = meta.common.picture ?? [];
     // selectCover prefers the front cover; then any picture that is a raster image we serve.

@@ -6,9 +6,7 @@
 import { X509Certificate, createHash, webcrypto } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-// @peculiar/x509 resolves its parts through tsyringe, which needs the Reflect metadata API.
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import { writeFileAtomic } from '../fs/atomic-write';
 
 export { formatDeviceId } from '../../../shared/device-id';
@@ -30,10 +28,22 @@ export function certificateId(cert: string | Buffer): string {
   return createHash('sha256').update(der).digest('hex');
 }
 
+/**
+ * @peculiar/x509 only when a certificate is made (first use of LAN sharing): it and its
+ * dependencies take ~0.2 s to load, which every start would otherwise pay before its first track.
+ */
+let x509Module: Promise<typeof X509> | null = null;
+function loadX509(): Promise<typeof X509> {
+  // @peculiar/x509 resolves its parts through tsyringe, which needs the Reflect metadata API.
+  x509Module ??= import('reflect-metadata').then(() => import('@peculiar/x509'));
+  return x509Module;
+}
+
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
 /** Makes a new key pair and a self-signed certificate, valid for 20 years. */
 export async function createIdentity(now = new Date()): Promise<Identity> {
+  const x509 = await loadX509();
   x509.cryptoProvider.set(webcrypto as unknown as Crypto);
   const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
   const notAfter = new Date(now);
