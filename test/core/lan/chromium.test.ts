@@ -10,28 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS } from '../../e2e/helpers';
 import { launchChromium } from '../../e2e/ui-helpers';
 import { LanServer } from '../../../src/main/core/lan/lan-server';
-import { startRig, trackId, type Rig } from './helpers';
-
-/** A mono 16-bit PCM WAV of `seconds` of a quiet tone. */
-function wav(seconds: number, rate: number): Buffer {
-  const n = seconds * rate;
-  const b = Buffer.alloc(44 + n * 2);
-  b.write('RIFF', 0);
-  b.writeUInt32LE(36 + n * 2, 4);
-  b.write('WAVEfmt ', 8);
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36);
-  b.writeUInt32LE(n * 2, 40);
-  for (let i = 0; i < n; i++)
-    b.writeInt16LE(Math.round(2000 * Math.sin((i * 2 * Math.PI * 440) / rate)), 44 + i * 2);
-  return b;
-}
+import { startRig, toneWav, trackId, type Rig } from './helpers';
 
 interface Seen {
   range?: string;
@@ -70,7 +49,7 @@ beforeAll(async () => {
     server,
     url: (id: string) => `http://127.0.0.1:${server.port}/track/${id}`,
   });
-  await rig.addTrack(trackId(1), wav(120, 44_100), 'audio/wav', 'tone.wav');
+  await rig.addTrack(trackId(1), toneWav(120, 44_100), 'audio/wav', 'tone.wav');
   await rig.addTrack(
     trackId(2),
     await readFile(path.join(CORPUS, "MusicBrainz - Beth Hart - Sinner's Prayer.flac")),
