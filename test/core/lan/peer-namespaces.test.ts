@@ -119,11 +119,13 @@ describe.skipIf(skipNs)('two daemons in two network namespaces', () => {
     let b = daemon(1, sb!, musicB!, ['--ui-port', '47400']);
     const idOf = async (dir: string) =>
       certificateId(JSON.parse(await readFile(path.join(dir, 'identity.json'), 'utf8')).cert);
-    await expect
-      .poll(() => readFile(path.join(sa!, 'lan-endpoint.json'), 'utf8').catch(() => ''), {
-        timeout: 15_000,
-      })
-      .toContain('pairPort');
+    // Each daemon writes its endpoint after its identity: wait for both before reading either.
+    for (const dir of [sa!, sb!])
+      await expect
+        .poll(() => readFile(path.join(dir, 'lan-endpoint.json'), 'utf8').catch(() => ''), {
+          timeout: 15_000,
+        })
+        .toContain('pairPort');
     await expect.poll(() => /Control window: (\S+)/.test(b.out()), { timeout: 15_000 }).toBe(true);
     const [aId, bId] = [await idOf(sa!), await idOf(sb!)];
 
