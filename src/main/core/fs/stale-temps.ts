@@ -1,19 +1,11 @@
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { isAlive } from './state-lock';
 
 /** `writeFileAtomic`'s temp files: `.<name>.<pid>.<8 hex>.tmp`. */
 const OURS = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 /** `conf`'s (the `atomically` package's): `<name>.tmp-<10 digits><6 hex>`. */
 const CONFS = /^.+\.tmp-\d{10}[0-9a-f]{6}$/;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes the temp files that writers killed mid-write (`kill -9`, a power cut) left in `dir`:
