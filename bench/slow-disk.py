@@ -2,7 +2,7 @@
 """A read-only FUSE pass-through that is as slow as one spinning disk (bench `cold`, slow disk).
 
 Usage: /usr/bin/python3 bench/slow-disk.py SOURCE MOUNTPOINT [--seek-ms 8] [--mb-per-s 150]
-       [--stats FILE]
+       [--stats FILE] [--faults FILE]
 
 Model (one disk arm): requests are served one at a time, in the order the kernel queued them. A data read that does
 not continue the previous one (the same file, starting where the last read ended) first pays a
@@ -11,6 +11,11 @@ pays its transfer time at --mb-per-s. Reading a folder's entries pays one seek (
 elsewhere). Attributes (stat) are free: a disk keeps inode tables in its cache and the kernel
 caches them too. The kernel's page cache is bypassed per open (no `kernel_cache`), so every scan
 reads through the model; the source itself should be in the page cache, so only the model counts.
+
+--faults FILE (the fault suite, issue 15) makes files fail on demand: FILE holds a JSON object from
+file names to errno names, e.g. {"song.wav": "EIO"}, read again at every open and read, so a test can
+make a file unreadable (EACCES, which root's chmod cannot do) or the disk fail (EIO, which needs
+device-mapper otherwise) while a stream is reading it. A missing or unreadable FILE means no fault.
 
 On SIGTERM/SIGINT it unmounts and writes its counters as JSON to --stats (seeks, reads, bytes).
 Needs fusepy (Debian: python3-fusepy, for /usr/bin/python3) and /dev/fuse; run as root.
@@ -32,8 +37,9 @@ except ImportError:  # the module's name on PyPI installs
 class SlowDisk(Operations):
     """Pass-through of SOURCE with the seek model above."""
 
-    def __init__(self, source, seek_s, bytes_per_s):
+    def __init__(self, source, seek_s, bytes_per_s, faults=None):
         self.source = source
+        self.faults = faults
         self.seek_s = seek_s
         self.bytes_per_s = bytes_per_s
         self.arm = threading.Lock()
@@ -42,6 +48,19 @@ class SlowDisk(Operations):
 
     def _real(self, path):
         return os.path.join(self.source, path.lstrip("/"))
+
+    def _fail_if_told(self, path):
+        """Raises the errno the --faults file names for this file's name, if it names one."""
+        if not self.faults:
+            return
+        try:
+            with open(self.faults) as f:
+                table = json.load(f)
+        except (OSError, ValueError):
+            return
+        name = table.get(os.path.basename(path)) if isinstance(table, dict) else None
+        if isinstance(name, str) and isinstance(getattr(errno, name, None), int):
+            raise FuseOSError(getattr(errno, name))
 
     def _serve(self, seek, nbytes):
         """Holds the arm for one request's seek and transfer time (called with self.arm held)."""
@@ -78,12 +97,14 @@ class SlowDisk(Operations):
     def open(self, path, flags):
         if flags & (os.O_WRONLY | os.O_RDWR):
             raise FuseOSError(errno.EROFS)
+        self._fail_if_told(path)
         try:
             return os.open(self._real(path), os.O_RDONLY)
         except OSError as e:
             raise FuseOSError(e.errno)
 
     def read(self, path, size, offset, fh):
+        self._fail_if_told(path)
         with self.arm:
             data = os.pread(fh, size, offset)
             self._serve(self.last != (fh, offset), len(data))
@@ -110,12 +131,13 @@ def main():
     ap.add_argument("--seek-ms", type=float, default=8.0)
     ap.add_argument("--mb-per-s", type=float, default=150.0)
     ap.add_argument("--stats", help="write the counters here (JSON) on exit")
+    ap.add_argument("--faults", help="JSON file of names to errno names (see above)")
     a = ap.parse_args()
     if a.seek_ms < 0 or a.mb_per_s <= 0:
         ap.error("--seek-ms must be >= 0 and --mb-per-s > 0")
     if not os.path.isdir(a.source) or not os.path.isdir(a.mountpoint):
         ap.error("SOURCE and MOUNTPOINT must be existing folders")
-    fs = SlowDisk(os.path.realpath(a.source), a.seek_ms / 1000, a.mb_per_s * 1e6)
+    fs = SlowDisk(os.path.realpath(a.source), a.seek_ms / 1000, a.mb_per_s * 1e6, a.faults)
     try:
         # One thread: requests are served in the order the kernel queued them. With several,
         # two read-ahead requests of one file raced for the arm and were sometimes served out of

@@ -45,13 +45,27 @@ export function slowDiskMissing(): string | undefined {
   return undefined;
 }
 
+/** How the disk behaves: the seek model, and (the fault suite) a file of injected errors. */
+export interface SlowDiskOptions {
+  seekMs?: number;
+  mbPerS?: number;
+  /** JSON `{ "file name": "EIO" }`, read at every open and read (see slow-disk.py). */
+  faults?: string;
+}
+
 /** Mounts `source` at `mountpoint` (made if missing) through the slow disk; waits until mounted. */
-export async function mountSlowDisk(source: string, mountpoint: string): Promise<SlowDisk> {
+export async function mountSlowDisk(
+  source: string,
+  mountpoint: string,
+  opts: SlowDiskOptions = {},
+): Promise<SlowDisk> {
   await mkdir(mountpoint, { recursive: true });
   const statsFile = `${mountpoint}.stats.json`;
   await rm(statsFile, { force: true });
   const args = [path.join(ROOT, 'bench', 'slow-disk.py'), source, mountpoint];
-  args.push('--seek-ms', String(SLOW_DISK.seekMs), '--mb-per-s', String(SLOW_DISK.mbPerS));
+  const { seekMs = SLOW_DISK.seekMs, mbPerS = SLOW_DISK.mbPerS } = opts;
+  args.push('--seek-ms', String(seekMs), '--mb-per-s', String(mbPerS));
+  if (opts.faults) args.push('--faults', opts.faults);
   const child = spawn(PYTHON, [...args, '--stats', statsFile], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });

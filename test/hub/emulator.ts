@@ -57,6 +57,8 @@ export interface ReceivedFrame {
   bytes?: number;
   /** Payload length of the frame as it arrived (wire bytes, before base64 decoding). */
   size: number;
+  /** A chunk_error's message. */
+  message?: string;
 }
 
 /** The running emulator and its test hooks. */
@@ -208,6 +210,9 @@ export async function startHub(opts: HubOptions = {}): Promise<Hub> {
       at: Date.now(),
       requestId,
       size: data.length,
+      ...(type === 'chunk_error' && typeof msg.message === 'string'
+        ? { message: msg.message }
+        : {}),
     };
     received.push(entry);
     if (type === 'pong') s.lastPongAt = Date.now();
