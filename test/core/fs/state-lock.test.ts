@@ -3,7 +3,7 @@
  * the lock names a dead pid; two daemons that start together both read it. Each used to remove
  * the lock and create its own: the second removal took away the first's fresh lock, and both
  * ran. Here eight "daemons" (pids 9001-9008, alive; the crashed one, 4242, dead) race in one
- * process, so every interleaving of their awaits is tried over many rounds; exactly one may win.
+ * process, so every interleaving of their awaits is tried over 60 rounds; exactly one may win.
  */
 import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -42,10 +42,10 @@ describe('lockStateDir', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  it('exactly one of eight daemons takes over a stale lock, in every one of 150 rounds', async () => {
+  it('exactly one of eight daemons takes over a stale lock, in every one of 60 rounds', async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'lock-'));
     const tally = new Map<number, number>();
-    for (let round = 0; round < 150; round++) {
+    for (let round = 0; round < 60; round++) {
       await rm(path.join(dir, 'daemon.lock'), { force: true });
       // Half the rounds a plain stale file, half a symbolic link (the full-disk form).
       if (round % 2) await writeFile(path.join(dir, 'daemon.lock'), String(DEAD));
@@ -58,7 +58,7 @@ describe('lockStateDir', () => {
       // Nothing of the takeover is left beside the lock.
       expect((await readdir(dir)).sort()).toEqual(['daemon.lock']);
     }
-    expect(tally.get(1)).toBe(150);
+    expect(tally.get(1)).toBe(60);
   });
 
   it('an empty lock (a crash between create and write, from older builds) is taken over', async () => {
