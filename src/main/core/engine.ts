@@ -20,6 +20,7 @@ import { CoverStore, type CoverResizer } from './covers/cover-store';
 import { EngineConnection } from './engine-connection';
 import { FolderSet } from './folder-set';
 import { SCAN_HEAP_POLICY_MIN_TRACKS, setScanHeapPolicy } from './heap-policy';
+import { IdleCollector } from './idle-collect';
 import { checkFolder } from './folder-check';
 import { folderConflict } from './folders';
 import type { LanLimits } from './lan/lan-server';
@@ -114,6 +115,10 @@ export class Engine implements Api {
   private foldersTimer: NodeJS.Timeout | null = null;
   private rescanTimer: NodeJS.Timeout | null = null;
   private started = false;
+  /** One full collection when a scan or the last transfer ends (see idle-collect.ts). */
+  private readonly idleCollector = new IdleCollector({
+    busy: () => this.folders.scanning() || this.transfers.totals().active > 0,
+  });
 
   /** Opens the scan cache and the saved statistics, then builds the engine (not started). */
   static async create(opts: EngineOptions): Promise<Engine> {
@@ -225,6 +230,7 @@ export class Engine implements Api {
     this.folders.on('status', () => {
       this.scheduleFolders();
       this.updateHeapPolicy();
+      if (!this.folders.scanning()) this.idleCollector.poke();
       // A scan just ended: its last tracks wait behind a long partial-publish gap; send them now.
       if (this.publishTimer && !this.folders.scanning()) this.schedulePublish();
     });
@@ -233,8 +239,12 @@ export class Engine implements Api {
       level === 'detail' ? this.log.info(message) : this.note(level, message),
     );
     this.transfers.on('stale', (trackId) => void this.refreshTrack(trackId));
+    // A save of a big cache leaves its text behind (megabytes of strings).
+    this.cache.on('saved', () => this.idleCollector.poke());
     this.transfers.on('update', (t) => {
       this.emitTransfers();
+      if (t.state === 'done' || t.state === 'cancelled' || t.state === 'failed')
+        this.idleCollector.poke();
       // Play and download counts are shown per track: tell the window when one grows.
       if (t.state === 'done') this.emitChangedTracks([t.trackId]);
     });
@@ -276,6 +286,7 @@ export class Engine implements Api {
     for (const t of [...timers, this.transfersTimer]) {
       if (t) clearTimeout(t);
     }
+    this.idleCollector.close();
     await this.connection.stop();
     await this.lan.close();
     await this.peers.close();

@@ -158,10 +158,10 @@ const sameVersion = (a: FileStamp, b: FileStamp) =>
  * dev+ino+size+mtime under another path) is found by `lookup` too. A corrupt or unreadable file is
  * discarded with a warning (in `warnings`; failed background saves also emit 'warning'), never an
  * exception. Writes are atomic and sealed with a checksum (a changed byte discards the file with
- * a warning); `scheduleSave()` coalesces bursts, `save()` writes now. A background save that fails
- * is said once and retried every `retryMs` until one succeeds.
+ * a warning); `scheduleSave()` coalesces bursts, `save()` writes now (then 'saved'). A background
+ * save that fails is said once and retried every `retryMs` until one succeeds.
  */
-export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
+export class ScanCache extends EventEmitter<{ warning: [message: string]; saved: [] }> {
   /** Warnings raised while loading (e.g. a corrupt cache was discarded). */
   readonly warnings: string[] = [];
   private readonly records = new Map<string, CacheRecord>();
@@ -393,6 +393,7 @@ export class ScanCache extends EventEmitter<{ warning: [message: string] }> {
     try {
       await writeFileAtomic(this.file, sealJson(this.chunks()));
       this.saveFailed = false;
+      this.emit('saved');
     } catch (err) {
       this.dirty = true;
       throw err;
