@@ -119,3 +119,35 @@ export function damages(length: number, flips: number, seed = 15): Damage[] {
 export function describeDamage(d: Damage): string {
   return d.kind === 'flip' ? `bit ${d.bit} of byte ${d.at} flipped` : `file ${d.kind}`;
 }
+
+/**
+ * Streams `url` to its end (or until it is cut), running `fault` once more than `atBytes` have
+ * arrived. Returns the status, every byte that arrived, whether the fault ran, and how it ended.
+ */
+export async function streamWithFault(
+  url: string,
+  atBytes: number,
+  fault: () => Promise<void> | void,
+): Promise<{ status: number; body: Buffer; faulted: boolean; ended: string }> {
+  const res = await fetch(url);
+  const reader = res.body!.getReader();
+  const parts: Buffer[] = [];
+  let received = 0;
+  let faulted = false;
+  let ended = 'complete';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(Buffer.from(value));
+      received += value.length;
+      if (!faulted && received > atBytes) {
+        faulted = true;
+        await fault();
+      }
+    }
+  } catch (err) {
+    ended = `cut: ${(err as Error).message}`;
+  }
+  return { status: res.status, body: Buffer.concat(parts), faulted, ended };
+}

@@ -11,7 +11,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type Hub } from '../hub/emulator';
 import { fetchAll, makeWav, startEngine } from '../e2e/helpers';
-import { CAN_MOUNT, FULL, mountTmpfs, sayIfSkipped, tempDir, type Tmpfs } from './helpers';
+import {
+  CAN_MOUNT,
+  FULL,
+  mountTmpfs,
+  sayIfSkipped,
+  streamWithFault,
+  tempDir,
+  type Tmpfs,
+} from './helpers';
 
 sayIfSkipped('the unmounted drive (unmount.test.ts)');
 if (!FULL)
@@ -50,30 +58,12 @@ describe.runIf(CAN_MOUNT && FULL)('a drive unmounted mid-stream', () => {
       await hub.waitFor(() => hub.tracks().length === 1, 15_000);
       const id = hub.tracks()[0]!.id;
       const session = hub.sessions().at(-1)!;
-      const res = await fetch(
+      const { body, ended, faulted } = await streamWithFault(
         `${hub.url}/api/peers/${session.id}/tracks/${id}/stream?token=tc_good`,
+        SIZE / 4,
+        () => void execFileSync('umount', ['-l', share]),
       );
-      const reader = res.body!.getReader();
-      const got: Buffer[] = [];
-      let received = 0;
-      let unmounted = false;
-      let ended = 'complete';
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          got.push(Buffer.from(value));
-          received += value.length;
-          if (!unmounted && received > SIZE / 4) {
-            unmounted = true;
-            execFileSync('umount', ['-l', share]);
-          }
-        }
-      } catch (err) {
-        ended = `cut: ${(err as Error).message}`;
-      }
-      const body = Buffer.concat(got);
-      expect(unmounted).toBe(true);
+      expect(faulted).toBe(true);
       // Every byte the listener got is the file's; a short body is a prefix (chunk_error).
       expect(body.equals(bytes.subarray(0, body.length))).toBe(true);
       const errors = () => hub.received.filter((f) => f.type === 'chunk_error').length;

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mountSlowDisk, slowDiskMissing, type SlowDisk } from '../../bench/lib/slow-disk';
 import { startHub, type Hub } from '../hub/emulator';
 import { fetchAll, makeWav, startEngine } from '../e2e/helpers';
-import { FULL, tempDir } from './helpers';
+import { FULL, streamWithFault, tempDir } from './helpers';
 
 const SIZE = 6 * 1024 * 1024;
 const missing = slowDiskMissing();
@@ -51,31 +51,6 @@ describe.runIf(missing === undefined && FULL)('a file that becomes unreadable mi
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** Streams `url`, failing the file with `errno` once a quarter has arrived. */
-  async function streamFailing(url: string, errno: string) {
-    const res = await fetch(url);
-    const reader = res.body!.getReader();
-    const parts: Buffer[] = [];
-    let received = 0;
-    let failed = false;
-    let ended = 'complete';
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        parts.push(Buffer.from(value));
-        received += value.length;
-        if (!failed && received > SIZE / 4) {
-          failed = true;
-          await writeFile(faults, JSON.stringify({ 'song.wav': errno }));
-        }
-      }
-    } catch (err) {
-      ended = `cut: ${(err as Error).message}`;
-    }
-    return { status: res.status, body: Buffer.concat(parts), failed, ended };
-  }
-
   it.each([
     ['EIO', /Disk read error \(EIO\)/],
     ['EACCES', /Permission denied reading the file/],
@@ -97,8 +72,10 @@ describe.runIf(missing === undefined && FULL)('a file that becomes unreadable mi
         const errors = () =>
           hub.received.filter((f) => f.sessionId === session.id && f.type === 'chunk_error');
 
-        const got = await streamFailing(url(songId), errno);
-        expect(got.failed).toBe(true);
+        const got = await streamWithFault(url(songId), SIZE / 4, () =>
+          writeFile(faults, JSON.stringify({ 'song.wav': errno })),
+        );
+        expect(got.faulted).toBe(true);
         expect(got.status).toBe(200);
         // Never other bytes: a prefix of the file, shorter than it, then chunk_error.
         expect(got.body.length).toBeGreaterThan(SIZE / 4);
