@@ -6,7 +6,12 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: ['test/faults/**/*.test.ts'],
+    // The LAN servers' own hostile-client tests are part of the suite (issue 15's interfaces).
+    include: [
+      'test/faults/**/*.test.ts',
+      'test/core/lan/safety.test.ts',
+      'test/core/lan/rooms/room-safety.test.ts',
+    ],
     environment: 'node',
     env: { TUNECAMP_FAULTS: 'full' },
     testTimeout: 600_000,

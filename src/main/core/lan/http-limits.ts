@@ -21,12 +21,19 @@ export function httpLimitOptions(limits: LanLimits): ServerOptions {
 /**
  * Caps connections and stalled responses, and answers malformed request lines, oversized heads
  * and timed-out requests with a short status before closing: never a crash, never a hang.
+ * Returns `destroyAll`, for `close()`: it ends every connection, including those an HTTPS
+ * server's `closeAllConnections` cannot see (a TLS handshake not finished yet).
  */
-export function guardHttpServer(server: HttpServer, limits: LanLimits): void {
+export function guardHttpServer(server: HttpServer, limits: LanLimits): { destroyAll(): void } {
   server.maxConnections = limits.maxConnections;
   server.timeout = limits.stallTimeoutMs;
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
+    // Only an HTTP error has an HTTP answer. A TLS client that never finished its handshake
+    // (ERR_TLS_HANDSHAKE_TIMEOUT) has no channel for one: the text written there waited for a
+    // handshake that never came, so the socket stayed open for good and the server's close()
+    // waited on it (a silent client held the app's quit; test/faults/lan-interfaces.test.ts).
+    const http = err.code?.startsWith('HPE_') || err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    if (!http || !socket.writable) return void socket.destroy();
     const status =
       err.code === 'HPE_HEADER_OVERFLOW'
         ? '431 Request Header Fields Too Large'
@@ -35,4 +42,10 @@ export function guardHttpServer(server: HttpServer, limits: LanLimits): void {
           : '400 Bad Request';
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  return { destroyAll: () => sockets.forEach((s) => s.destroy()) };
 }

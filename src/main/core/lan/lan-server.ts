@@ -83,6 +83,7 @@ export class LanServer {
     private readonly server: Server,
     private readonly opts: LanServerOptions,
     limits: LanLimits,
+    private readonly destroyAll: () => void,
   ) {
     this.limits = limits;
   }
@@ -91,8 +92,8 @@ export class LanServer {
   static async start(opts: LanServerOptions): Promise<LanServer> {
     const limits = { ...DEFAULT_LAN_LIMITS, ...opts.limits };
     const server = createServer(httpLimitOptions(limits));
-    guardHttpServer(server, limits);
-    const lan = new LanServer(server, opts, limits);
+    const guard = guardHttpServer(server, limits);
+    const lan = new LanServer(server, opts, limits, guard.destroyAll);
     server.on('request', (req, res) => lan.handle(req, res));
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const ok = isLanHost(req.headers.host) && opts.rooms?.upgrade(req, socket, head);
@@ -134,6 +135,7 @@ export class LanServer {
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
+    this.destroyAll(); // upgraded ones (rooms) too
     await closed;
   }
 

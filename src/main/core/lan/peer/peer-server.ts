@@ -64,7 +64,7 @@ export async function startPeerServer(opts: PeerServerOptions): Promise<PeerServ
     handshakeTimeout: limits.headersTimeoutMs,
     ...httpLimitOptions(limits),
   });
-  guardHttpServer(server, limits);
+  const guard = guardHttpServer(server, limits);
   /**
    * Files a connection under its device once a request on it was answered as a paired device's:
    * unpairing cuts those. A device still pairing (link or name) is not filed, so a recheck that
@@ -129,7 +129,7 @@ export async function startPeerServer(opts: PeerServerOptions): Promise<PeerServ
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      for (const set of sockets.values()) for (const s of set) s.destroy();
+      guard.destroyAll(); // handshakes still under way too: closeAllConnections misses them
       await closed;
     },
   };
