@@ -50,6 +50,7 @@ describe('a slow uplink (512 kbit/s)', () => {
     const { stop } = await startEngine(hub, [music], {
       settings: { server: `http://127.0.0.1:${proxy.port}` },
     });
+    let pinger: NodeJS.Timeout | undefined;
     try {
       await hub.waitFor(() => hub.tracks().length === 2, 30_000);
       const session = hub.sessions().at(-1)!;
@@ -63,7 +64,7 @@ describe('a slow uplink (512 kbit/s)', () => {
       const sentAt: number[] = [];
       const latencies: number[] = [];
       let seen = hub.received.length;
-      const pinger = setInterval(() => {
+      pinger = setInterval(() => {
         for (; seen < hub.received.length; seen++) {
           const f = hub.received[seen]!;
           if (f.type !== 'pong' || f.sessionId !== session.id) continue;
@@ -124,6 +125,7 @@ describe('a slow uplink (512 kbit/s)', () => {
         `faults: 512 kbit/s uplink: ${SIZE} B whole in ${streamS.toFixed(1)} s beside a listener that hung up at 2 s; ${latencies.length} pings, pong max ${maxPong} ms, median ${latencies.sort((a, b) => a - b)[latencies.length >> 1]} ms; ${Math.round(upAfter / 1024)} KiB up after the hang-up (the staying stream's share ~${Math.round(stayingAfter / 1024)} KiB); no reconnect\n`,
       );
     } finally {
+      clearInterval(pinger); // also when an assertion failed mid-stream
       await stop();
     }
   }, 120_000);
