@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,33 @@ export const CORPUS = fileURLToPath(new URL('../fixtures/real', import.meta.url)
 /** A temp dir, removed by the returned cleanup. */
 export async function tempDir(prefix: string): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), `tcs-${prefix}-`));
+}
+
+/**
+ * An engine with no server that shares one FLAC of the corpus (`<dir>/music/song.flac`), state in
+ * `<dir>/state`, started and scanned. The caller stops it.
+ */
+export async function engineSharingOneTrack(
+  dir: string,
+  extra: Partial<EngineOptions> = {},
+): Promise<{ engine: Engine; file: string }> {
+  const music = path.join(dir, 'music');
+  await mkdir(music, { recursive: true });
+  const file = path.join(music, 'song.flac');
+  await copyFile(path.join(CORPUS, 'flac.flac'), file);
+  const settings = new MemorySettingsStore({});
+  settings.update({ folders: [{ path: music, download: 'inherit', exclude: [] }] });
+  const engine = await Engine.create({
+    stateDir: path.join(dir, 'state'),
+    settings,
+    secrets: new MemorySecretStore(null),
+    host: 'headless',
+    version: 'test',
+    ...extra,
+  });
+  await engine.start();
+  await engine.whenScanned();
+  return { engine, file };
 }
 
 /** Copies the read-only corpus into `dir` (tests that modify files). */

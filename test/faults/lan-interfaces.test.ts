@@ -16,17 +16,16 @@
  * open (it waited for ever on a TLS handshake that never came).
  */
 import { readdirSync } from 'node:fs';
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
 import { getHeapStatistics } from 'node:v8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../src/main/core/engine';
+import type { Engine } from '../../src/main/core/engine';
 import { fullCollection } from '../../src/main/core/idle-collect';
 import { parsePairLink } from '../../src/main/core/lan/pairing/link';
-import { MemorySecretStore, MemorySettingsStore } from '../../src/main/core/settings/store';
-import { CORPUS } from '../e2e/helpers';
+import { engineSharingOneTrack } from '../e2e/helpers';
 import { FULL, prng, tempDir } from './helpers';
 
 const CONNECTIONS = 1000;
@@ -45,21 +44,7 @@ const heapMiB = () => {
 
 /** An engine sharing one track, with LAN sharing on 127.0.0.1, and its two ports. */
 async function lanEngine(name: string) {
-  const base = path.join(dir, name);
-  const music = path.join(base, 'music');
-  await mkdir(music, { recursive: true });
-  await copyFile(path.join(CORPUS, 'flac.flac'), path.join(music, 'song.flac'));
-  const settings = new MemorySettingsStore({});
-  settings.update({ folders: [{ path: music, download: 'inherit', exclude: [] }] });
-  const e = await Engine.create({
-    stateDir: path.join(base, 'state'),
-    settings,
-    secrets: new MemorySecretStore(null),
-    host: 'headless',
-    version: 'test',
-  });
-  await e.start();
-  await e.whenScanned();
+  const { engine: e } = await engineSharingOneTrack(path.join(dir, name));
   await e.invoke('updateSettings', {
     lan: { enabled: true, port: 0, host: '127.0.0.1', interfaces: [] },
   });

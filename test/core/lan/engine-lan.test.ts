@@ -2,12 +2,10 @@
  * The LAN server as the engine runs it: off by default, turned on by the `lan` setting, serving
  * the library's published ids, with device tokens made and revoked through the engine's commands.
  */
-import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Engine } from '../../../src/main/core/engine';
-import { MemorySecretStore, MemorySettingsStore } from '../../../src/main/core/settings/store';
-import { CORPUS, tempDir } from '../../e2e/helpers';
+import type { Engine } from '../../../src/main/core/engine';
+import { engineSharingOneTrack, tempDir } from '../../e2e/helpers';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -17,24 +15,9 @@ afterEach(async () => {
 async function engineWithMusic(): Promise<{ engine: Engine; file: string }> {
   const dir = await tempDir('lan-engine');
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const music = path.join(dir, 'music');
-  await mkdir(music);
-  const file = path.join(music, 'song.flac');
-  await copyFile(path.join(CORPUS, 'flac.flac'), file);
-  const settings = new MemorySettingsStore({});
-  settings.update({ folders: [{ path: music, download: 'inherit', exclude: [] }] });
-  const engine = await Engine.create({
-    stateDir: path.join(dir, 'state'),
-    settings,
-    secrets: new MemorySecretStore(null),
-    host: 'headless',
-    version: 'test',
-    lan: { tokenPollMs: 50 },
-  });
-  await engine.start();
-  cleanups.push(() => engine.stop());
-  await engine.whenScanned();
-  return { engine, file };
+  const started = await engineSharingOneTrack(dir, { lan: { tokenPollMs: 50 } });
+  cleanups.push(() => started.engine.stop());
+  return started;
 }
 
 describe('LAN sharing in the engine', () => {

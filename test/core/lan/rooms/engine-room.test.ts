@@ -3,15 +3,13 @@
  * them: refused while LAN sharing is off, opened on library ids, a join link that a browser-like
  * client spends for the cookie and the audio, controls, the `room` event, and closing.
  */
-import { copyFile, mkdir, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RoomInfo } from '../../../../src/shared/contract';
-import { Engine } from '../../../../src/main/core/engine';
-import { MemorySecretStore, MemorySettingsStore } from '../../../../src/main/core/settings/store';
+import type { Engine } from '../../../../src/main/core/engine';
 import { validateCall } from '../../../../src/shared/validate';
-import { CORPUS, tempDir } from '../../../e2e/helpers';
+import { engineSharingOneTrack, tempDir } from '../../../e2e/helpers';
 import { TEST_FFMPEG } from './test-ffmpeg';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -22,9 +20,6 @@ afterEach(async () => {
 async function engineWithMusic(): Promise<Engine> {
   const dir = await tempDir('room-engine');
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const music = path.join(dir, 'music');
-  await mkdir(music);
-  await copyFile(path.join(CORPUS, 'flac.flac'), path.join(music, 'song.flac'));
   // The data saver's ffmpeg, as a user would give it (read when the engine is made).
   const saved = process.env.TUNECAMP_FFMPEG;
   process.env.TUNECAMP_FFMPEG = TEST_FFMPEG ?? '/nonexistent/ffmpeg';
@@ -32,18 +27,8 @@ async function engineWithMusic(): Promise<Engine> {
     if (saved === undefined) delete process.env.TUNECAMP_FFMPEG;
     else process.env.TUNECAMP_FFMPEG = saved;
   });
-  const settings = new MemorySettingsStore({});
-  settings.update({ folders: [{ path: music, download: 'inherit', exclude: [] }] });
-  const engine = await Engine.create({
-    stateDir: path.join(dir, 'state'),
-    settings,
-    secrets: new MemorySecretStore(null),
-    host: 'headless',
-    version: 'test',
-  });
-  await engine.start();
+  const { engine } = await engineSharingOneTrack(dir);
   cleanups.push(() => engine.stop());
-  await engine.whenScanned();
   return engine;
 }
 
